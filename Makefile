@@ -1,0 +1,71 @@
+# Two commands do everything: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app portal
+VENDOR := portal/static/vendor
+
+.PHONY: run test a11y unit install install-test frontend browser db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed frontend
+
+# npm ci installs the exact pinned packages; htmx is copied into static/vendor.
+# Without npm the portal still runs (no htmx) and says so.
+frontend:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && \
+		mkdir -p $(VENDOR) && cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js; \
+	else \
+		echo "*** npm is not installed: the portal will run without htmx (every page still works)."; \
+		echo "*** Install Node.js and npm, then run 'make run' again for in-place updates."; \
+	fi
+
+db: install
+	PORTAL_ENV_NAME=development $(FLASK) db upgrade
+	PORTAL_ENV_NAME=development $(FLASK) seed-demo --if-empty
+
+run: db
+	@echo "Serving http://$(HOST):$(PORT)/  (mail is written to instance/mail/ unless MAIL_SERVER is set)"
+	PORTAL_ENV_NAME=development PORTAL_MAIL_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium and its driver, for the browser tests; installed when missing and we may.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		else \
+			echo "*** chromium and chromium-driver are missing and cannot be installed as this user;"; \
+			echo "*** run: sudo apt-get install chromium chromium-driver"; exit 1; \
+		fi; \
+	fi
+
+install-test: $(VENV)/.installed-test frontend browser
+
+unit: install-test
+	$(BIN)/pytest tests
+
+a11y: install-test
+	$(BIN)/pytest a11y
+
+test: install-test
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) a11y/report .pytest_cache

@@ -1,0 +1,152 @@
+"""The portal: ``create_app`` builds it in named steps."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, make_response, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config
+from portal.core import assets, security
+from portal.core.mail import start_in_process_worker
+from portal.core.navigation import navigation
+from portal.core.permissions import Permission, can
+from portal.core.text import render_markdown
+from portal.core.time import time_tag
+from portal.extensions import compress, csrf, db, htmx, limiter, login_manager, mail
+
+ERROR_PAGES = (400, 403, 404, 405, 413, 422, 429, 500)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the portal; ``overrides`` replace any setting (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    configure(app, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_templates(app)
+    register_cli(app)
+    register_errors(app)
+    start_background_work(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    config.load(app, overrides)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    if app.config.get("PROXY_COUNT"):
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.blueprints.accounts.services import load_session_user
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    mail.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None
+    login_manager.user_loader(lambda session_id: load_session_user(db.session, session_id))
+    security.init_app(app)
+    assets.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.blueprints.accounts.views import bp as accounts
+    from portal.blueprints.manage.views import bp as manage
+    from portal.blueprints.pages.views import bp as pages
+
+    for blueprint in (pages, accounts, manage):
+        app.register_blueprint(blueprint)
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        can=can,
+        navigation=navigation,
+        Permission=Permission,
+        time_tag=time_tag,
+        site_name=app.config["SITE_NAME"],
+    )
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def preferences() -> dict:
+        user = current_user if current_user and current_user.is_authenticated else None
+        classes = []
+        if user:
+            classes = [name for name, on in (
+                ("pref-reduced-motion", user.reduced_motion),
+                ("pref-high-contrast", user.high_contrast),
+                ("pref-large-text", user.large_text),
+            ) if on]
+        return {"preference_classes": " ".join(classes), "low_data": bool(user and user.low_data)}
+
+
+def register_cli(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)
+
+
+def _error_page(error: HTTPException):
+    code = error.code or 500
+    context = {"error": error}
+    if isinstance(error, RateLimitExceeded):
+        context["retry_after"] = _retry_after_minutes()
+        security.log.warning("rate limit hit path=%s address=%s", request.path, security.client_address())
+    if code in (401, 403):
+        security.log.warning("denied path=%s status=%s", request.path, code)
+    template = f"errors/{code}.html" if code in ERROR_PAGES else "errors/generic.html"
+    response = app_response(template, code, context)
+    if isinstance(error, RateLimitExceeded) and "retry_after" in context:
+        response.headers["Retry-After"] = str(context["retry_after"] * 60)
+    return response
+
+
+def _retry_after_minutes() -> int:
+    current = limiter.current_limit
+    if current is None:
+        return 15
+    return max(1, int((current.reset_at - time.time()) // 60) + 1)
+
+
+def app_response(template: str, code: int, context: dict):
+    return make_response(render_template(template, **context), code)
+
+
+def register_errors(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _error_page)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        security.log.warning("denied path=%s reason=csrf", request.path)
+        return app_response("errors/400.html", 400, {"error": error, "csrf": True})
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        db.session.rollback()
+        return app_response("errors/500.html", 500, {"error": error})
+
+
+def start_background_work(app: Flask) -> None:
+    if app.config["MAIL_IN_PROCESS"] and not app.config["TESTING"]:
+        app.extensions["mail_worker_stop"] = start_in_process_worker(app)

@@ -1,0 +1,1 @@
+"""Feature packages: each owns its models, forms, rules and views."""

@@ -1,0 +1,173 @@
+"""Account forms. Every message says what to do, in the GOV.UK style."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from portal.blueprints.accounts import passwords
+from portal.blueprints.accounts.models import Delivery, Participation
+from portal.core.forms import EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
+from portal.core.permissions import Role
+
+PARTICIPATION_CHOICES = [(p.value, p.label) for p in Participation]
+
+
+def _email_field(label: str = "Email address") -> StringField:
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[Required("Enter your email address"), MaxLength(320, "Email address"), EmailAddress()],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "type": "email"},
+    )
+
+
+def _display_name_field() -> StringField:
+    return StringField(
+        "Display name",
+        filters=[strip],
+        validators=[Required("Enter your display name"), MaxLength(80, "Display name"), PlainText("Display name")],
+        render_kw={"autocomplete": "nickname"},
+    )
+
+
+def _new_password_field(label: str = "Password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[Required("Enter a password")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewPasswordMixin:
+    """A new password typed twice, checked against the rules in ``passwords``."""
+
+    def validate_password(self, field) -> None:
+        email = getattr(self, "email", None)
+        name = getattr(self, "display_name", None)
+        problem = passwords.problem_with(
+            field.data or "", email=(email.data or "") if email else "", name=(name.data or "") if name else ""
+        )
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_confirm_password(self, field) -> None:
+        if field.data != self.password.data:
+            raise ValidationError("The passwords do not match; type the same password twice")
+
+
+class RegisterForm(NewPasswordMixin, FlaskForm):
+    display_name = _display_name_field()
+    email = _email_field()
+    password = _new_password_field()
+    confirm_password = PasswordField(
+        "Confirm password", validators=[Required("Type your password again")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    participation = RadioField(
+        "Are you here as a mentee, a mentor or both?",
+        choices=PARTICIPATION_CHOICES,
+        validators=[Required("Choose whether you are here as a mentee, a mentor or both")],
+    )
+
+
+class SignInForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password", validators=[Required("Enter your password")], render_kw={"autocomplete": "current-password"}
+    )
+    remember = BooleanField("Keep me signed in on this device for 30 days")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    password = _new_password_field("New password")
+    confirm_password = PasswordField(
+        "Confirm new password", validators=[Required("Type your new password again")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[Required("Enter your current password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field("New email address")
+    password = PasswordField(
+        "Your password", validators=[Required("Enter your password")], render_kw={"autocomplete": "current-password"}
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password", validators=[Required("Enter your password to delete your account")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    confirm = BooleanField("I understand that my account will be deleted and this cannot be undone")
+
+    def validate_confirm(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Tick the box to confirm you want to delete your account")
+
+
+class ProfileForm(FlaskForm):
+    display_name = _display_name_field()
+    pronouns = StringField(
+        "Pronouns (optional)", filters=[strip], validators=[MaxLength(40, "Pronouns"), PlainText("Pronouns")]
+    )
+    participation = RadioField(
+        "Are you here as a mentee, a mentor or both?",
+        choices=PARTICIPATION_CHOICES,
+        validators=[Required("Choose whether you are here as a mentee, a mentor or both")],
+    )
+    bio = TextAreaField(
+        "Short bio (optional)", filters=[strip], validators=[MaxLength(1000, "Your bio"), PlainText("Your bio")]
+    )
+    timezone = StringField(
+        "Time zone", filters=[strip], validators=[MaxLength(64, "Time zone"), TimeZone()],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    languages = StringField(
+        "Languages you speak (optional)", filters=[strip],
+        validators=[MaxLength(200, "Languages"), PlainText("Languages")],
+    )
+    interests = StringField(
+        "Interests (optional)", filters=[strip], validators=[MaxLength(300, "Interests"), PlainText("Interests")]
+    )
+
+
+class PreferencesForm(FlaskForm):
+    reduced_motion = BooleanField("Reduce motion")
+    high_contrast = BooleanField("Higher contrast")
+    large_text = BooleanField("Larger text")
+    low_data = BooleanField("Low-data mode: no images or embeds, the smallest pages")
+    plain_text_email = BooleanField("Plain-text email only")
+    notification_delivery = RadioField(
+        "How should we send you notifications?",
+        choices=[
+            (Delivery.IMMEDIATELY.value, "Immediately, one email each"),
+            (Delivery.DAILY.value, "In a daily digest"),
+            (Delivery.OFF.value, "Do not email me notifications"),
+        ],
+        validators=[Required("Choose how we should send you notifications")],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = RadioField(
+        "Role",
+        choices=[(r.value, r.label) for r in Role],
+        validators=[Required("Choose a role")],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that needs only its CSRF token (resend link, sign out, sign out everywhere)."""

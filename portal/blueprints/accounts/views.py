@@ -1,0 +1,328 @@
+"""Account pages. Thin: load, authorise, validate, call a service, commit once, respond."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.blueprints.accounts import services
+from portal.blueprints.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    PreferencesForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from portal.blueprints.accounts.models import User
+from portal.blueprints.accounts.tokens import TokenError
+from portal.core.htmx import done, render
+from portal.core.security import client_address, safe_next
+from portal.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+log = logging.getLogger("portal.accounts")
+
+TOKEN_PROBLEMS = {
+    "expired": "This link has expired.",
+    "used": "This link has already been used.",
+    "invalid": "This link is not valid. Check you copied all of it.",
+    "taken": "Another account now uses that email address.",
+}
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _posted_email() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    return response.status_code >= 400
+
+
+def invalid(template: str, **context):
+    """The form again with its errors: 422, what was typed kept."""
+    return render(template, status=422, **context)
+
+
+def _apply_error(form, error: services.AccountError) -> None:
+    getattr(form, error.field).errors.append(error.message)
+
+
+def _sign_in(user: User, remember: bool = False) -> None:
+    login_user(user, remember=remember)
+    log.info("sign-in user=%s address=%s", user.id, client_address())
+
+
+# Registering
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return invalid("accounts/register.html", form=form)
+        return render("accounts/register.html", form=form)
+    services.register(
+        db.session,
+        email=form.email.data,
+        display_name=form.display_name.data,
+        password=form.password.data,
+        participation=form.participation.data,
+    )
+    db.session.commit()
+    return redirect(url_for("accounts.check_email", sent_to=form.email.data), code=303)
+
+
+@bp.get("/register/check-your-email")
+def check_email():
+    return render("accounts/check_email.html", sent_to=request.args.get("sent_to", "")[:320])
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify_email(token: str):
+    """GET shows a button; only the POST verifies, so mail scanners cannot spend the link."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render("accounts/verify.html", form=form, token=token)
+    try:
+        user = services.verify_email(db.session, token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
+    except TokenError as error:
+        return render("accounts/token_problem.html", problem=TOKEN_PROBLEMS[error.reason],
+                      resend=True, status=400)
+    db.session.commit()
+    return done(url_for("pages.home") if current_user.is_authenticated else url_for("accounts.sign_in"),
+                f"Thank you, {user.display_name}: your email address is confirmed.")
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit(_limit("RATELIMIT_EMAIL"), methods=["POST"])
+def resend_verification():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.is_verified:
+        return done(url_for("accounts.settings"), "Your email address is already confirmed.",
+                    "accounts/_verify_notice.html")
+    services.send_verification(db.session, current_user)
+    db.session.commit()
+    return done(safe_next(request.form.get("next"), url_for("accounts.settings")),
+                f"We have sent a new confirmation link to {current_user.email}.",
+                "accounts/_verify_notice.html", resent=True)
+
+
+# Signing in and out
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), key_func=_posted_email, methods=["POST"],
+               deduct_when=_failed)
+def sign_in():
+    next_url = safe_next(request.values.get("next"), url_for("pages.home"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = SignInForm()
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return invalid("accounts/sign_in.html", form=form, next_url=next_url)
+        return render("accounts/sign_in.html", form=form, next_url=next_url)
+    user = services.authenticate(db.session, form.email.data, form.password.data)
+    if user is None:
+        log.warning("failed sign-in address=%s", client_address())
+        form.email.errors.append("The email address or password is not right")
+        return invalid("accounts/sign_in.html", form=form, next_url=next_url)
+    db.session.commit()
+    _sign_in(user, remember=form.remember.data)
+    return redirect(next_url, code=303)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    return done(url_for("pages.home"), "You have signed out.")
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    return done(url_for("accounts.sign_in"), "You have signed out on every device.")
+
+
+# Passwords
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_EMAIL"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_EMAIL"), key_func=_posted_email, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return invalid("accounts/forgot_password.html", form=form)
+        return render("accounts/forgot_password.html", form=form)
+    services.request_password_reset(db.session, form.email.data)
+    db.session.commit()
+    return redirect(url_for("accounts.reset_sent", sent_to=form.email.data), code=303)
+
+
+@bp.get("/forgot-password/sent")
+def reset_sent():
+    return render("accounts/reset_sent.html", sent_to=request.args.get("sent_to", "")[:320])
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = services.user_for_reset(db.session, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except TokenError as error:
+        return render("accounts/token_problem.html", problem=TOKEN_PROBLEMS[error.reason], status=400)
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return invalid("accounts/reset_password.html", form=form, token=token)
+        return render("accounts/reset_password.html", form=form, token=token)
+    services.set_password(db.session, user, form.password.data)
+    db.session.commit()
+    _sign_in(user)
+    return done(url_for("pages.home"), "Your password has been changed and you are signed in.")
+
+
+# Account settings
+
+
+@bp.get("/account")
+@login_required
+def settings():
+    return render("accounts/settings.html", resend_form=ConfirmForm(), everywhere_form=ConfirmForm())
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET" and not current_user.timezone:
+        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return invalid("accounts/profile_form.html", form=form)
+        return render("accounts/profile_form.html", form=form)
+    form.populate_obj(current_user)
+    current_user.timezone = form.timezone.data or None
+    db.session.commit()
+    return done(url_for("accounts.settings"), "Your profile has been saved.")
+
+
+@bp.route("/account/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    form = PreferencesForm(obj=current_user)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render("accounts/preferences.html", "accounts/_preferences_form.html", form=form, status=status)
+    form.populate_obj(current_user)
+    db.session.commit()
+    return done(url_for("accounts.preferences"), "Your preferences have been saved.",
+                "accounts/_preferences_form.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(db.session, current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            # The version rose, so this device signs in afresh; every other one is out.
+            _sign_in(current_user)
+            return done(url_for("accounts.settings"),
+                        "Your password has been changed. You have been signed out on every other device.")
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/change_password.html", form=form, status=status)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_limit("RATELIMIT_EMAIL"), methods=["POST"])
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(db.session, current_user, form.password.data, form.email.data)
+        except services.AccountError as error:
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            return done(url_for("accounts.settings"),
+                        f"We have sent a link to {current_user.pending_email}. "
+                        "Follow it to finish changing your email address.")
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/change_email.html", form=form, status=status)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render("accounts/confirm_email.html", form=form, token=token)
+    try:
+        user = services.confirm_email_change(db.session, token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
+    except TokenError as error:
+        return render("accounts/token_problem.html", problem=TOKEN_PROBLEMS[error.reason], status=400)
+    db.session.commit()
+    return done(url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.sign_in"),
+                f"Your email address is now {user.email}.")
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(db.session, current_user, form.password.data)
+        except services.AccountError as error:
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            return done(url_for("pages.home"), "Your account has been deleted. Thank you for taking part.")
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/delete.html", form=form, status=status)
+
+
+# Public profile
+
+
+@bp.get("/people/<int:user_id>")
+@login_required
+def profile(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None or person.is_deleted:
+        abort(404)
+    return render("accounts/profile.html", person=person)

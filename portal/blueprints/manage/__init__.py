@@ -1,0 +1,1 @@
+"""The community manager's dashboard, and people and roles."""

@@ -1,0 +1,108 @@
+"""Operator commands: ``flask --app portal <command>``."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from portal.blueprints.accounts import demo as accounts_demo
+from portal.blueprints.accounts.models import User
+from portal.blueprints.accounts.passwords import problem_with
+from portal.blueprints.accounts.services import AccountError, NewAccount, create_verified_user
+from portal.core import migrations
+from portal.core.mail import deliver_due, run_worker
+from portal.core.permissions import Role
+from portal.extensions import db
+
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    migrations.upgrade(db.engine, revision)
+    click.echo(f"Database at {migrations.current(db.engine)}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION ("base" for an empty database)."""
+    migrations.downgrade(db.engine, revision)
+    click.echo(f"Database at {migrations.current(db.engine)}.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    migrations.revision(db.engine, message)
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Exit 1 when the models have changes no migration holds."""
+    changes = migrations.pending_changes(db.engine)
+    for change in changes:
+        click.echo(f"pending: {change}")
+    sys.exit(1 if changes else 0)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create a verified account with EMAIL, without any prompt."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    problem = problem_with(password, email=email, name=name)
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        user = create_verified_user(db.session, NewAccount(email, name, password, Role(role)))
+    except AccountError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role_label}).")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no accounts yet.")
+def seed_demo(if_empty: bool) -> None:
+    """Load demo data; running it again adds nothing twice."""
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database already has accounts; demo data not loaded.")
+        return
+    people = accounts_demo.seed(db.session)
+    db.session.commit()
+    click.echo(f"Demo data ready: {len(people)} demo accounts, password '{accounts_demo.DEMO_PASSWORD}'.")
+
+
+@click.command("mail-worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def mail_worker(once: bool) -> None:
+    """Deliver queued email, retrying failures with backoff."""
+    if once:
+        sent, failed = deliver_due(db.session)
+        click.echo(f"Sent {sent}, failed {failed}.")
+        return
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    click.echo("Mail worker running; Ctrl+C stops it.")
+    try:
+        run_worker(app, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def register(app: Flask) -> None:
+    for command in (db_cli, create_user, seed_demo, mail_worker):
+        app.cli.add_command(command)
+

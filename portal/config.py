@@ -1,0 +1,125 @@
+"""Settings: defaults here, then ``instance/portal.cfg``, then ``PORTAL_*`` variables.
+
+A few conventional names (``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY``,
+``MAIL_SERVER``) are also read without the prefix, since hosting platforms set
+them that way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+DEV_SECRET_KEY = "development-only-not-secret"
+
+DEFAULTS: dict[str, object] = {
+    "ENV_NAME": "production",
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "SITE_NAME": "Mentoring Circle",
+    "CONTACT_EMAIL": "access@example.org",
+    "DATABASE_URL": None,
+    "REDIS_URL": None,
+    "DEFAULT_TIMEZONE": "Europe/London",
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+    "MAX_FORM_PARTS": 200,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "Mentoring Circle <no-reply@localhost>",
+    "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_WORKER_INTERVAL": 5,
+    "MAIL_IN_PROCESS": False,
+    "BASE_URL": None,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_SIGNIN": "10 per 15 minutes",
+    "RATELIMIT_SIGNIN_ACCOUNT": "5 per 15 minutes",
+    "RATELIMIT_REGISTER": "5 per hour",
+    "RATELIMIT_EMAIL": "5 per hour",
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "EMAIL_VERIFY_MAX_AGE": 7 * 24 * 3600,
+    "REMEMBER_COOKIE_DAYS": 30,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_SSL_STRICT": False,
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/calendar",
+        "application/javascript",
+        "text/javascript",
+        "application/json",
+        "application/atom+xml",
+    ],
+    "COMPRESS_MIN_SIZE": 256,
+    "SQL_ECHO": False,
+    "TESTING": False,
+}
+
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+UNPREFIXED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MAIL_SERVER")
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the portal safely."""
+
+
+def _coerce(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        if raw.lower() not in BOOLEANS:
+            raise ConfigError(f"Expected a yes/no value, got {raw!r}")
+        return BOOLEANS[raw.lower()]
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, list):
+        return json.loads(raw) if raw.startswith("[") else [p.strip() for p in raw.split(",")]
+    return raw
+
+
+def load(app: Flask, overrides: dict | None) -> None:
+    """Fill ``app.config`` in precedence order; ``overrides`` (tests) win over all."""
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("portal.cfg", silent=True)
+    for name in UNPREFIXED:
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    for key, raw in os.environ.items():
+        if key.startswith("PORTAL_"):
+            name = key.removeprefix("PORTAL_")
+            app.config[name] = _coerce(raw, app.config.get(name, DEFAULTS.get(name, "")))
+    if overrides:
+        app.config.update(overrides)
+    finish(app)
+
+
+def finish(app: Flask) -> None:
+    """Derive the settings that follow from others and refuse unsafe production ones."""
+    cfg = app.config
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not cfg["DATABASE_URL"]:
+        cfg["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "portal.sqlite3")
+    development = cfg["ENV_NAME"] in ("development", "testing")
+    if not development and cfg["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
+        raise ConfigError(
+            "Refusing to start: set a real SECRET_KEY (PORTAL_SECRET_KEY or SECRET_KEY) "
+            "for production, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    cfg["SESSION_COOKIE_SECURE"] = not development
+    cfg["REMEMBER_COOKIE_SECURE"] = not development
+    cfg["SESSION_COOKIE_HTTPONLY"] = True
+    cfg["REMEMBER_COOKIE_HTTPONLY"] = True
+    cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
+    cfg["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
+    cfg["RATELIMIT_HEADERS_ENABLED"] = True
+    cfg["MAIL_SUPPRESS_SEND"] = False
+    cfg["REMEMBER_COOKIE_DURATION"] = timedelta(days=int(cfg["REMEMBER_COOKIE_DAYS"]))

@@ -1,0 +1,80 @@
+"""Static files under fingerprinted URLs, cached for a year and never revalidated."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, send_from_directory, url_for
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+HTMX_FILE = "vendor/htmx.min.js"
+ONE_YEAR = 31536000
+
+bp = Blueprint("assets", __name__)
+
+
+@lru_cache(maxsize=64)
+def _digest(filename: str, mtime_ns: int) -> str:
+    return hashlib.sha256((STATIC / filename).read_bytes()).hexdigest()[:12]
+
+
+def fingerprint(filename: str) -> str:
+    path = STATIC / filename
+    return _digest(filename, path.stat().st_mtime_ns)
+
+
+def asset_url(filename: str) -> str:
+    """The URL of a static file, named by its content so it can be cached for good."""
+    return url_for("assets.serve", digest=fingerprint(filename), filename=filename)
+
+
+def htmx_available() -> bool:
+    return (STATIC / HTMX_FILE).is_file()
+
+
+@bp.get("/assets/<digest>/<path:filename>")
+def serve(digest: str, filename: str):
+    path = (STATIC / filename).resolve()
+    if not path.is_file() or STATIC not in path.parents:
+        abort(404)
+    current = digest == fingerprint(filename)
+    response = send_from_directory(STATIC, filename, max_age=ONE_YEAR if current else 0)
+    if current:
+        response.cache_control.immutable = True
+        response.cache_control.public = True
+    return response
+
+
+def htmx_config() -> str:
+    """The ``<meta name="htmx-config">`` JSON that DESIGN.md fixes: no eval, no inline
+    scripts, no history cache, 422 swapped so error summaries show in place."""
+    return json.dumps(
+        {
+            "selfRequestsOnly": True,
+            "allowEval": False,
+            "allowScriptTags": False,
+            "historyCacheSize": 0,
+            "includeIndicatorStyles": False,
+            "defaultFocusScroll": False,
+            "responseHandling": [
+                {"code": "204", "swap": False},
+                {"code": "[23]..", "swap": True},
+                {"code": "422", "swap": True, "error": False},
+                {"code": "[45]..", "swap": False, "error": True},
+            ],
+        },
+        separators=(",", ":"),
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(asset_url=asset_url, htmx_available=htmx_available, htmx_config=htmx_config)
+    if not htmx_available() and not app.config["TESTING"]:
+        app.logger.warning(
+            "htmx is not installed (%s missing): pages work without it, only slower. "
+            "Install Node.js and npm, then run `make run` again.", STATIC / HTMX_FILE
+        )

@@ -1,0 +1,135 @@
+"""The database layer: a typed declarative base and a request-scoped session.
+
+Every table shares one naming convention so Alembic migrations name
+constraints identically on SQLite and PostgreSQL. Times are stored as UTC and
+always come back timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC; the callable default for every timestamp."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as naive UTC and returned aware, whatever the engine."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Naive datetimes are ambiguous; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every model in the portal."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def _wants_immediate() -> bool:
+    """SQLite write transactions start IMMEDIATE so two writers never deadlock on upgrade.
+
+    Requests that can change state (unsafe methods) and code run outside a
+    request (CLI, workers) take the write lock up front; GET requests read
+    without it so readers never queue behind writers.
+    """
+    if has_request_context():
+        return request.method in UNSAFE_METHODS
+    return True
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy issue BEGIN itself, so we can choose its kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
+
+
+class Database:
+    """Engine and session for the app: ``db.session`` is scoped to the app context."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._factory = sessionmaker(expire_on_commit=False)
+        self.session = scoped_session(self._factory, scopefunc=_scope)
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config["DATABASE_URL"]
+        options: dict = {"echo": app.config["SQL_ECHO"], "future": True}
+        if url.startswith("sqlite"):
+            options["connect_args"] = {"check_same_thread": False, "timeout": 15}
+            if ":memory:" in url or url == "sqlite://":
+                options["poolclass"] = StaticPool
+        else:
+            options["pool_pre_ping"] = True
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        self.engine = create_engine(url, **options)
+        if self.engine.dialect.name == "sqlite":
+            _configure_sqlite(self.engine)
+        self._factory.configure(bind=self.engine)
+        app.extensions["portal_db"] = self
+        app.teardown_appcontext(self._remove_session)
+
+    def _remove_session(self, _exc: BaseException | None) -> None:
+        self.session.remove()
+
+    @property
+    def dialect(self) -> str:
+        assert self.engine is not None
+        return self.engine.dialect.name
+
+    def new_session(self) -> Session:
+        """A session outside the request scope, for workers and background threads."""
+        return self._factory()
+
+
+def _scope() -> int:
+    # One session per app context (request, CLI command or test block).
+    try:
+        return id(g._get_current_object())
+    except RuntimeError:
+        return 0
+

@@ -1,0 +1,77 @@
+"""Field helpers shared by every feature's forms: messages a person understands."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from wtforms import Field, ValidationError
+from wtforms.validators import StopValidation
+
+from portal.core.time import is_valid_zone, suggest_zones
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class Required:
+    """Stop with ``message`` when the field is empty or only white space."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class MaxLength:
+    def __init__(self, limit: int, label: str) -> None:
+        self.limit = limit
+        self.label = label
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data and len(field.data) > self.limit:
+            raise ValidationError(
+                f"{self.label} must be {self.limit} characters or fewer "
+                f"(you entered {len(field.data)})"
+            )
+
+
+class PlainText:
+    """Refuse control and invisible formatting characters a person would never mean to type."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        for ch in field.data or "":
+            if ch in "\n\r\t":
+                continue
+            if unicodedata.category(ch) == "Cc":
+                raise ValidationError(f"{self.label} must not contain control characters")
+
+
+class EmailAddress:
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        try:
+            validate_email(field.data or "", check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValidationError(
+                "Enter an email address in the correct format, like name@example.com"
+            ) from error
+
+
+class TimeZone:
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not field.data or is_valid_zone(field.data):
+            return
+        suggestions = suggest_zones(field.data)
+        hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        raise ValidationError(
+            f"Enter a time zone name from the list, like Europe/London or America/New_York.{hint}"
+        )

@@ -1,0 +1,80 @@
+"""Who may do what: permissions named once, used by views and templates alike."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from portal.extensions import login_manager
+
+if TYPE_CHECKING:
+    from portal.blueprints.accounts.models import User
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"member": "Member", "manager": "Community manager", "admin": "Admin"}[self.value]
+
+
+class Permission(enum.StrEnum):
+    """Actions that need more than being signed in."""
+
+    TAKE_PART = "take-part"
+    MANAGE_COMMUNITY = "manage-community"
+    VIEW_PEOPLE = "view-people"
+    MANAGE_ROLES = "manage-roles"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.MEMBER: frozenset({Permission.TAKE_PART}),
+    Role.MANAGER: frozenset({Permission.TAKE_PART, Permission.MANAGE_COMMUNITY, Permission.VIEW_PEOPLE}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def has_permission(user: User | None, permission: Permission) -> bool:
+    """True when ``user`` is an active, signed-in person whose role grants ``permission``.
+
+    Taking part also needs a verified email address, whatever the role.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if permission is Permission.TAKE_PART and not user.is_verified:
+        return False
+    return permission in ROLE_PERMISSIONS[Role(user.role)]
+
+
+def can(permission: Permission | str) -> bool:
+    """Template helper: may the current person do this?"""
+    return has_permission(current_user, Permission(permission))
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def require(permission: Permission) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """View decorator: 401 (sign in) when signed out, 403 when the role lacks ``permission``."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not has_permission(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

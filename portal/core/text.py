@@ -1,0 +1,74 @@
+"""Member-written Markdown, rendered and sanitised so it is inert and fits the page outline."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h3", "h4", "h5", "h6", "hr", "img", "del", "table", "thead", "tbody",
+    "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough").enable("table")
+
+
+def _demote_headings(html: str, top: int) -> str:
+    """Shift headings so a post's ``#`` becomes ``<h{top}>``: the page keeps one h1."""
+
+    def shift(match: re.Match) -> str:
+        level = min(int(match.group(2)) + top - 1, 6)
+        return f"<{match.group(1)}h{level}"
+
+    return re.sub(r"<(/?)h([1-6])", shift, html)
+
+
+def _images_as_links(html: str) -> str:
+    """Low-data mode: an image becomes a link to it, named by its alt text."""
+
+    def as_link(match: re.Match) -> str:
+        tag = match.group(0)
+        src = re.search(r'src="([^"]*)"', tag)
+        alt = re.search(r'alt="([^"]*)"', tag)
+        label = alt.group(1) if alt and alt.group(1) else "an image"
+        return f'<a href="{src.group(1) if src else "#"}" rel="nofollow ugc noopener">Image: {label}</a>'
+
+    return re.sub(r"<img\b[^>]*>", as_link, html)
+
+
+def _drop_images_without_alt(html: str) -> str:
+    return re.sub(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>', "", html)
+
+
+def render_markdown(source: str, *, heading_level: int = 3, low_data: bool = False) -> Markup:
+    """Markdown to safe HTML: no raw HTML, links http/https/mailto only and marked as
+    user content, headings demoted below ``heading_level`` - 1, images only with alt text
+    (and as links in low-data mode)."""
+    raw = _markdown.render(source or "")
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS | {"h1", "h2"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+    )
+    clean = _demote_headings(clean, heading_level)
+    clean = _drop_images_without_alt(clean)
+    if low_data:
+        clean = _images_as_links(clean)
+    return Markup(clean)
+
+
+def excerpt(source: str, length: int = 160) -> str:
+    """Plain text of the first ``length`` characters of Markdown, cut at a word."""
+    text = nh3.clean(_markdown.render(source or ""), tags=set())
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= length:
+        return text
+    return text[: length].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,63 @@
+"""Times are stored in UTC and shown in the viewer's zone, with the zone named."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import current_app
+from flask_login import current_user
+from markupsafe import Markup
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> frozenset[str]:
+    return frozenset(z for z in available_timezones() if "/" in z or z == "UTC")
+
+
+def is_valid_zone(name: str) -> bool:
+    return name in all_zones()
+
+
+def suggest_zones(name: str, limit: int = 3) -> list[str]:
+    """Zone names close to a mistyped ``name`` ("london" -> "Europe/London")."""
+    wanted = name.strip().replace(" ", "_").lower()
+    by_lower = {z.lower(): z for z in all_zones()}
+    by_city = {z.rsplit("/", 1)[-1].lower(): z for z in all_zones()}
+    if wanted in by_city:
+        return [by_city[wanted]]
+    close = difflib.get_close_matches(wanted, list(by_lower), n=limit, cutoff=0.6)
+    return [by_lower[c] for c in close]
+
+
+def viewer_zone_name() -> str:
+    """The signed-in person's zone, or the site's default for everyone else."""
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def format_in_zone(moment: datetime, zone_name: str, with_date: bool = True) -> str:
+    """``moment`` as a person reads it in ``zone_name``: "Friday 27 November 2026, 18:30 GMT"."""
+    local = moment.astimezone(zone(zone_name))
+    clock = f"{local:%H:%M} {local.tzname()}"
+    if not with_date:
+        return clock
+    return f"{local:%A} {local.day} {local:%B %Y}, {clock}"
+
+
+def time_tag(moment: datetime | None, zone_name: str | None = None) -> Markup:
+    """A ``<time datetime>`` element showing ``moment`` in the viewer's zone, zone named."""
+    if moment is None:
+        return Markup("")
+    text = format_in_zone(moment, zone_name or viewer_zone_name())
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)

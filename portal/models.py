@@ -1,0 +1,9 @@
+"""Every feature's models, imported so the metadata knows every table (Alembic, tests)."""
+
+from portal.blueprints.accounts.models import User
+from portal.core.db import Base
+from portal.core.mail import OutboxMessage
+
+metadata = Base.metadata
+
+__all__ = ["OutboxMessage", "User", "metadata"]

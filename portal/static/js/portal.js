@@ -1,0 +1,70 @@
+/* The portal's only script. htmx does the requests; this keeps people oriented:
+   the target is busy while a request runs, focus never falls to <body> after a
+   swap, and a failed request is announced. Everything works without it. */
+(function () {
+  "use strict";
+
+  var live = function () { return document.getElementById("live-region"); };
+
+  function announce(message) {
+    var region = live();
+    if (!region) { return; }
+    region.textContent = "";
+    // A fresh text node after a tick makes screen readers speak a repeated message again.
+    window.setTimeout(function () { region.textContent = message; }, 50);
+  }
+
+  function targetOf(event) {
+    return (event.detail && event.detail.target) || event.target;
+  }
+
+  function submitButtons(element) {
+    var form = element.closest ? element.closest("form") : null;
+    return form ? form.querySelectorAll("button[type=submit], button:not([type])") : [];
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    targetOf(event).setAttribute("aria-busy", "true");
+    submitButtons(event.detail.elt).forEach(function (button) { button.disabled = true; });
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    // After an outerHTML swap the old target is detached; the new one was never busy.
+    targetOf(event).removeAttribute("aria-busy");
+    submitButtons(event.detail.elt).forEach(function (button) { button.disabled = false; });
+  });
+
+  function focusAfterSwap(container) {
+    if (document.activeElement && document.activeElement !== document.body && document.contains(document.activeElement)) {
+      return;
+    }
+    var next = container.querySelector("[data-autofocus]") ||
+      container.querySelector("h1[tabindex='-1'], h2[tabindex='-1'], h3[tabindex='-1']") ||
+      container.querySelector("a[href], button:not([disabled]), input:not([type=hidden]), select, textarea");
+    if (!next && container.getAttribute("tabindex") === null) {
+      container.setAttribute("tabindex", "-1");
+      next = container;
+    }
+    if (next) { next.focus(); }
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = document.getElementById(targetOf(event).id) || targetOf(event);
+    if (target && target.isConnected) { focusAfterSwap(target); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) { summary.focus(); }
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    announce("Could not reach the portal. Check your connection and try again.");
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    announce(status === 429 ? "Too many attempts. Wait a few minutes and try again." :
+      "Something went wrong and nothing was changed. Try again, or reload the page.");
+  });
+})();
