@@ -24,9 +24,10 @@ from portal.extensions import compress, csrf, db, htmx, limiter, login_manager, 
 ERROR_PAGES = (400, 403, 404, 405, 413, 422, 429, 500)
 
 
-def create_app(overrides: dict | None = None) -> Flask:
-    """Build the portal; ``overrides`` replace any setting (tests use it)."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the portal; ``overrides`` replace any setting, ``instance_path`` moves the
+    instance folder (database, mail files, portal.cfg) elsewhere; tests use both."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None, instance_path=instance_path)
     configure(app, overrides)
     register_extensions(app)
     register_blueprints(app)

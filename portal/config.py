@@ -61,6 +61,7 @@ DEFAULTS: dict[str, object] = {
     ],
     "COMPRESS_MIN_SIZE": 256,
     "SQL_ECHO": False,
+    "EXPOSE_QUERY_COUNT": False,
     "TESTING": False,
 }
 

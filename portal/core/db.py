@@ -110,7 +110,11 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine)
         self._factory.configure(bind=self.engine)
+        event.listen(self.engine, "before_cursor_execute", _count_query)
         app.extensions["portal_db"] = self
+        app.before_request(_reset_query_count)
+        if app.config.get("EXPOSE_QUERY_COUNT"):
+            app.after_request(_report_query_count)
         app.teardown_appcontext(self._remove_session)
 
     def _remove_session(self, _exc: BaseException | None) -> None:
@@ -124,6 +128,21 @@ class Database:
     def new_session(self) -> Session:
         """A session outside the request scope, for workers and background threads."""
         return self._factory()
+
+
+def _count_query(*_args) -> None:
+    if has_request_context():
+        g.sql_queries = g.get("sql_queries", 0) + 1
+
+
+def _reset_query_count() -> None:
+    g.sql_queries = 0
+
+
+def _report_query_count(response):
+    """Budget checks read the number of SQL statements a request ran from this header."""
+    response.headers["X-Query-Count"] = str(g.get("sql_queries", 0))
+    return response
 
 
 def _scope() -> int:

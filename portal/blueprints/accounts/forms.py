@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.accounts import passwords
@@ -11,7 +12,7 @@ from portal.blueprints.accounts.models import Delivery, Participation
 from portal.core.forms import EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.permissions import Role
 
-PARTICIPATION_CHOICES = [(p.value, p.label) for p in Participation]
+PARTICIPATION_CHOICES = [SelectChoice(p.value, p.label) for p in Participation]
 
 
 def _email_field(label: str = "Email address") -> StringField:
@@ -153,9 +154,9 @@ class PreferencesForm(FlaskForm):
     notification_delivery = RadioField(
         "How should we send you notifications?",
         choices=[
-            (Delivery.IMMEDIATELY.value, "Immediately, one email each"),
-            (Delivery.DAILY.value, "In a daily digest"),
-            (Delivery.OFF.value, "Do not email me notifications"),
+            SelectChoice(Delivery.IMMEDIATELY.value, "Immediately, one email each"),
+            SelectChoice(Delivery.DAILY.value, "In a daily digest"),
+            SelectChoice(Delivery.OFF.value, "Do not email me notifications"),
         ],
         validators=[Required("Choose how we should send you notifications")],
     )
@@ -164,7 +165,7 @@ class PreferencesForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = RadioField(
         "Role",
-        choices=[(r.value, r.label) for r in Role],
+        choices=[SelectChoice(r.value, r.label) for r in Role],
         validators=[Required("Choose a role")],
     )
 

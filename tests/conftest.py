@@ -1,0 +1,99 @@
+"""Test fixtures: one migrated database per run, each test in a rolled-back transaction.
+
+Set ``PORTAL_TEST_DATABASE_URL`` to a PostgreSQL URL to run the suite there; the
+database is dropped and created afresh. By default a SQLite file in a temporary
+folder is used.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.core import migrations
+from portal.extensions import db
+from tests.helpers import Browser, PortalTestClient
+
+
+def _fresh_postgres(url: str) -> str:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres", drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if url:
+        return _fresh_postgres(url)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def test_settings(database_url: str, **more) -> dict:
+    settings = {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "RATELIMIT_ENABLED": False,
+        "BASE_URL": "http://portal.test",
+        "SERVER_NAME": None,
+    }
+    settings.update(more)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = str(tmp_path_factory.mktemp("instance"))
+    application = create_app(test_settings(database_url), instance_path=instance)
+    application.test_client_class = PortalTestClient
+    migrations.upgrade(db.engine)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def transaction(request, app):
+    """Every test runs inside one outer transaction that is rolled back at its end.
+
+    Views still commit: their commits only release savepoints inside it.
+    """
+    if "live_server" in request.fixturenames or request.node.get_closest_marker("live"):
+        yield None
+        return
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db._factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        with app.app_context():
+            yield connection
+    finally:
+        db.session.remove()
+        outer.rollback()
+        connection.close()
+        db._factory.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def session(transaction):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def browser(client):
+    """A test client that fills in and submits the real forms on each page."""
+    return Browser(client)

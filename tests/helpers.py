@@ -1,0 +1,176 @@
+"""Test helpers: a client that forgets per-request state, and a form-filling browser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from flask import g
+from flask.ctx import _cv_app
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
+
+
+class PortalTestClient(FlaskClient):
+    """A test client whose requests start clean even inside the test's app context.
+
+    Flask reuses an app context that is already pushed, so ``g`` (and the
+    user Flask-Login caches there) would otherwise outlive a request.
+    """
+
+    def open(self, *args, **kwargs):
+        if _cv_app.get(None) is not None:
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+@dataclass
+class ParsedForm:
+    action: str
+    method: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    choices: dict[str, list[str]] = field(default_factory=dict)
+    checkable: set[str] = field(default_factory=set)
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[ParsedForm] = []
+        self._form: ParsedForm | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+        self._select: str | None = None
+        self._button: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "form":
+            self._form = ParsedForm(a.get("action", ""), a.get("method", "get").lower())
+            self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                form.checkable.add(name)
+                form.choices.setdefault(name, []).append(a.get("value", "on"))
+                if "checked" in a:
+                    form.fields.append((name, a.get("value", "on")))
+            elif kind in ("submit", "button"):
+                form.buttons.append((name, a.get("value", ""), a.get("value", "")))
+            else:
+                form.fields.append((name, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select is not None:
+            form.choices.setdefault(self._select, []).append(a.get("value", ""))
+            if "selected" in a:
+                form.fields.append((self._select, a.get("value", "")))
+        elif tag == "button":
+            self._button = {"name": name or "", "value": a.get("value", ""), "text": []}
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+        if self._button is not None:
+            self._button["text"].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            self._form.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "button" and self._button is not None and self._form is not None:
+            b = self._button
+            self._form.buttons.append((b["name"], b["value"], " ".join("".join(b["text"]).split())))
+            self._button = None
+
+
+def forms_in(html: str) -> list[ParsedForm]:
+    parser = _FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
+class Browser:
+    """Fills in the forms a page really has, with no JavaScript, like a person would.
+
+    ``submit`` refuses a field the form does not have, so a test cannot post
+    what no person could.
+    """
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.page: TestResponse | None = None
+        self.url = "/"
+
+    @property
+    def html(self) -> str:
+        return self.page.get_data(as_text=True)
+
+    def get(self, url: str, **kwargs) -> TestResponse:
+        self.url = url
+        self.page = self.client.get(url, **kwargs)
+        return self.page
+
+    def follow(self, response: TestResponse) -> TestResponse:
+        while response.status_code in (301, 302, 303, 307, 308):
+            location = response.headers["Location"]
+            parts = urlsplit(location)
+            self.url = parts.path + (f"?{parts.query}" if parts.query else "")
+            response = self.client.get(self.url)
+        self.page = response
+        return response
+
+    def form(self, button: str | None = None, action: str | None = None) -> ParsedForm:
+        """The form holding a submit button labelled ``button`` (or posting to ``action``)."""
+        candidates = forms_in(self.html)
+        for form in candidates:
+            if action is not None and urlsplit(form.action).path != action:
+                continue
+            if button is not None and not any(button == text for _, _, text in form.buttons):
+                continue
+            return form
+        labels = [[t for _, _, t in f.buttons] for f in candidates]
+        raise AssertionError(f"No form with button {button!r} / action {action!r}; forms have {labels}")
+
+    def submit(self, data: dict | None = None, button: str | None = None, action: str | None = None,
+               follow: bool = True, headers: dict | None = None) -> TestResponse:
+        form = self.form(button, action)
+        data = data or {}
+        names = {name for name, _ in form.fields} | form.checkable
+        unknown = set(data) - names
+        assert not unknown, f"The form has no fields {unknown}; it has {sorted(names)}"
+        values: list[tuple[str, str]] = []
+        for name, value in form.fields:
+            if name in data:
+                continue
+            values.append((name, value))
+        for name, value in data.items():
+            if name in form.checkable and name in form.choices and value not in (None, False):
+                if value is True:
+                    value = form.choices[name][0]
+                assert value in form.choices[name], f"{name} has no choice {value!r}"
+            if value is None or value is False:
+                continue
+            values.append((name, value))
+        for name, value, text in form.buttons:
+            if name and (button is None or text == button):
+                values.append((name, value))
+                break
+        target = form.action or self.url
+        response = self.client.open(target, method=form.method.upper(), data=MultiDict(values), headers=headers or {})
+        self.page = response
+        return self.follow(response) if follow else response
