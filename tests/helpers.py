@@ -16,13 +16,14 @@ from werkzeug.test import TestResponse
 class PortalTestClient(FlaskClient):
     """A test client whose requests start clean even inside the test's app context.
 
-    Flask reuses an app context that is already pushed, so ``g`` (and the
-    user Flask-Login caches there) would otherwise outlive a request.
+    Flask reuses an app context that is already pushed, so ``g`` (the user
+    Flask-Login caches there, the CSRF token Flask-WTF caches) would otherwise
+    outlive a request and leak between clients.
     """
 
     def open(self, *args, **kwargs):
         if _cv_app.get(None) is not None:
-            g.pop("_login_user", None)
+            vars(g._get_current_object()).clear()
         return super().open(*args, **kwargs)
 
 

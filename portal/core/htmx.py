@@ -33,7 +33,7 @@ def render(
     """
     context.setdefault("page_has_errors", status == 422)
     if fragment and wants_fragment():
-        body = render_template(fragment, **context)
+        body = Markup(render_template(fragment, **context))
         if announce:
             body += live_region_update(announce)
         response = make_response(body, status)
@@ -54,7 +54,7 @@ def done(
     """Finish a successful action: the fragment and an announcement for htmx,
     otherwise a notification banner and a 303 redirect (POST-redirect-GET)."""
     if fragment and wants_fragment():
-        response = make_response(render_template(fragment, **context) + live_region_update(message))
+        response = make_response(Markup(render_template(fragment, **context)) + live_region_update(message))
         response.vary.add("HX-Request")
         return response
     flash(message, category)

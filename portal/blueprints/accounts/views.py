@@ -259,7 +259,7 @@ def change_password():
         else:
             db.session.commit()
             # The version rose, so this device signs in afresh; every other one is out.
-            _sign_in(current_user)
+            _sign_in(current_user._get_current_object())
             return done(url_for("accounts.settings"),
                         "Your password has been changed. You have been signed out on every other device.")
     status = 422 if request.method == "POST" else 200
