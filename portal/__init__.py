@@ -116,17 +116,15 @@ def _error_page(error: HTTPException):
     if code in (401, 403):
         security.log.warning("denied path=%s status=%s", request.path, code)
     template = f"errors/{code}.html" if code in ERROR_PAGES else "errors/generic.html"
-    response = app_response(template, code, context)
-    if isinstance(error, RateLimitExceeded) and "retry_after" in context:
-        response.headers["Retry-After"] = str(context["retry_after"] * 60)
-    return response
+    # Flask-Limiter adds the Retry-After header itself.
+    return app_response(template, code, context)
 
 
 def _retry_after_minutes() -> int:
     current = limiter.current_limit
     if current is None:
         return 15
-    return max(1, int((current.reset_at - time.time()) // 60) + 1)
+    return max(1, round((current.reset_at - time.time()) / 60))
 
 
 def app_response(template: str, code: int, context: dict):

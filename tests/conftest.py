@@ -52,12 +52,15 @@ def test_settings(database_url: str, **more) -> dict:
     return settings
 
 
+test_settings.__test__ = False  # a helper, not a test, though its name says so
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = str(tmp_path_factory.mktemp("instance"))
     application = create_app(test_settings(database_url), instance_path=instance)
     application.test_client_class = PortalTestClient
-    migrations.upgrade(db.engine)
+    migrations.upgrade(db.state(application).engine)
     return application
 
 
@@ -70,17 +73,19 @@ def transaction(request, app):
     if "live_server" in request.fixturenames or request.node.get_closest_marker("live"):
         yield None
         return
-    connection = db.engine.connect()
+    state = db.state(app)
+    connection = state.engine.connect()
     outer = connection.begin()
-    db._factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    state.bind, state.join_transaction_mode = connection, "create_savepoint"
     try:
         with app.app_context():
             yield connection
     finally:
-        db.session.remove()
+        with app.app_context():
+            db.session.remove()
         outer.rollback()
         connection.close()
-        db._factory.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+        state.bind, state.join_transaction_mode = state.engine, "conditional_savepoint"
 
 
 @pytest.fixture

@@ -72,6 +72,7 @@ class _FormParser(HTMLParser):
             self._textarea, self._text = name, []
         elif tag == "select" and name:
             self._select = name
+            form.choices.setdefault(name, [])
         elif tag == "option" and self._select is not None:
             form.choices.setdefault(self._select, []).append(a.get("value", ""))
             if "selected" in a:
@@ -151,7 +152,7 @@ class Browser:
                follow: bool = True, headers: dict | None = None) -> TestResponse:
         form = self.form(button, action)
         data = data or {}
-        names = {name for name, _ in form.fields} | form.checkable
+        names = {name for name, _ in form.fields} | set(form.choices)
         unknown = set(data) - names
         assert not unknown, f"The form has no fields {unknown}; it has {sorted(names)}"
         values: list[tuple[str, str]] = []
@@ -160,7 +161,7 @@ class Browser:
                 continue
             values.append((name, value))
         for name, value in data.items():
-            if name in form.checkable and name in form.choices and value not in (None, False):
+            if name in form.choices and value not in (None, False):
                 if value is True:
                     value = form.choices[name][0]
                 assert value in form.choices[name], f"{name} has no choice {value!r}"
@@ -172,6 +173,9 @@ class Browser:
                 values.append((name, value))
                 break
         target = form.action or self.url
-        response = self.client.open(target, method=form.method.upper(), data=MultiDict(values), headers=headers or {})
+        if form.method == "get":
+            response = self.client.get(target, query_string=MultiDict(values), headers=headers or {})
+        else:
+            response = self.client.post(target, data=MultiDict(values), headers=headers or {})
         self.page = response
         return self.follow(response) if follow else response

@@ -7,12 +7,13 @@ always come back timezone-aware.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
@@ -87,17 +88,25 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
 
 
+@dataclass
+class _AppDatabase:
+    """One app's engine, and what its sessions bind to (tests bind a connection)."""
+
+    engine: Engine
+    bind: Engine | Connection
+    join_transaction_mode: str = "conditional_savepoint"
+
+
 class Database:
-    """Engine and session for the app: ``db.session`` is scoped to the app context."""
+    """Engines per app; ``db.session`` is scoped to the app context and bound to the
+    current app's engine, so several apps (tests, live servers) can coexist."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._factory = sessionmaker(expire_on_commit=False)
-        self.session = scoped_session(self._factory, scopefunc=_scope)
+        self.session = scoped_session(self.new_session, scopefunc=_scope)
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
-        options: dict = {"echo": app.config["SQL_ECHO"], "future": True}
+        options: dict = {"echo": app.config["SQL_ECHO"]}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": 15}
             if ":memory:" in url or url == "sqlite://":
@@ -106,12 +115,11 @@ class Database:
             options["pool_pre_ping"] = True
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        self.engine = create_engine(url, **options)
-        if self.engine.dialect.name == "sqlite":
-            _configure_sqlite(self.engine)
-        self._factory.configure(bind=self.engine)
-        event.listen(self.engine, "before_cursor_execute", _count_query)
-        app.extensions["portal_db"] = self
+        engine = create_engine(url, **options)
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+        event.listen(engine, "before_cursor_execute", _count_query)
+        app.extensions["portal_db"] = _AppDatabase(engine=engine, bind=engine)
         app.before_request(_reset_query_count)
         if app.config.get("EXPOSE_QUERY_COUNT"):
             app.after_request(_report_query_count)
@@ -120,14 +128,19 @@ class Database:
     def _remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()
 
+    @staticmethod
+    def state(app: Flask | None = None) -> _AppDatabase:
+        return (app or current_app).extensions["portal_db"]
+
     @property
-    def dialect(self) -> str:
-        assert self.engine is not None
-        return self.engine.dialect.name
+    def engine(self) -> Engine:
+        return self.state().engine
 
     def new_session(self) -> Session:
-        """A session outside the request scope, for workers and background threads."""
-        return self._factory()
+        """A session for the current app, outside the request scope (workers, threads)."""
+        state = self.state()
+        return Session(bind=state.bind, expire_on_commit=False,
+                       join_transaction_mode=state.join_transaction_mode)
 
 
 def _count_query(*_args) -> None:

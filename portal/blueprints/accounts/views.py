@@ -108,7 +108,7 @@ def verify_email(token: str):
                 f"Thank you, {user.display_name}: your email address is confirmed.")
 
 
-@bp.post("/verify/resend")
+@bp.post("/account/resend-confirmation")
 @login_required
 @limiter.limit(_limit("RATELIMIT_EMAIL"), methods=["POST"])
 def resend_verification():

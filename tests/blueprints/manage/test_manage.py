@@ -1,0 +1,123 @@
+"""The dashboard and people pages, for each role."""
+
+import pytest
+from sqlalchemy import select
+
+from portal.blueprints.accounts.models import User
+from portal.core.permissions import Role
+from tests.blueprints.accounts.factories import make_user, sign_in
+
+ROUTES = ["/manage/", "/manage/people", "/manage/people/{id}/role"]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (None, [302, 302, 302]),
+        (Role.MEMBER, [403, 403, 403]),
+        (Role.MANAGER, [200, 200, 403]),
+        (Role.ADMIN, [200, 200, 200]),
+    ],
+)
+def test_each_role_sees_what_it_may(browser, session, role, expected):
+    target = make_user(session)
+    if role is not None:
+        sign_in(browser, make_user(session, role=role))
+    got = [browser.get(route.format(id=target.id)).status_code for route in ROUTES]
+    assert got == expected
+
+
+def test_unverified_manager_still_manages_but_403_page_explains_verification(browser, session):
+    manager = make_user(session, role=Role.MANAGER, verified=False)
+    sign_in(browser, manager)
+    assert browser.get("/manage/").status_code == 200
+
+
+def test_dashboard_counts_people(browser, session):
+    make_user(session, participation="mentor")
+    make_user(session, participation="both", verified=False)
+    sign_in(browser, make_user(session, role=Role.MANAGER, participation="mentee"))
+    browser.get("/manage/")
+    html = browser.html
+    assert '<span class="figure">3</span> members' in html
+    assert '<span class="figure">2</span> mentors' in html
+    assert '<span class="figure">1</span> have not confirmed' in html
+
+
+def test_people_filters_by_role_and_name(browser, session):
+    make_user(session, display_name="Zanele Mokoena", role=Role.MANAGER)
+    make_user(session, display_name="Zack Member")
+    sign_in(browser, make_user(session, role=Role.ADMIN, display_name="Root"))
+    browser.get("/manage/people")
+    browser.submit({"q": "za", "role": "manager"}, button="Show people")
+    assert "Zanele Mokoena" in browser.html
+    assert "Zack Member" not in browser.html
+    assert "1 person found" in browser.html
+
+
+def test_people_filter_with_htmx_returns_the_results_only(browser, session):
+    sign_in(browser, make_user(session, role=Role.MANAGER))
+    response = browser.client.get("/manage/people?q=&role=", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert body.startswith('<div id="people-results">')
+    assert "<html" not in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_people_pages_are_numbered(browser, session):
+    for n in range(30):
+        make_user(session, display_name=f"Pat {n:02d}")
+    sign_in(browser, make_user(session, role=Role.MANAGER, display_name="Zed"))
+    browser.get("/manage/people?page=2")
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2' in browser.html
+    assert browser.get("/manage/people?page=99").status_code == 200
+    assert browser.get("/manage/people?page=abc").status_code == 200
+    assert browser.get("/manage/people?role=wizard").status_code == 200
+
+
+def test_admin_grants_and_removes_a_role(browser, session):
+    person = make_user(session, display_name="Kofi")
+    sign_in(browser, make_user(session, role=Role.ADMIN))
+    browser.get(f"/manage/people/{person.id}/role")
+    browser.submit({"role": "manager"}, button="Save role")
+    assert "Kofi is now: Community manager." in browser.html
+    session.expire_all()
+    assert session.get(User, person.id).role == "manager"
+    browser.get(f"/manage/people/{person.id}/role")
+    browser.submit({"role": "member"}, button="Save role")
+    session.expire_all()
+    assert session.get(User, person.id).role == "member"
+
+
+def test_the_last_admin_cannot_remove_themselves(browser, session):
+    admin = make_user(session, role=Role.ADMIN)
+    sign_in(browser, admin)
+    browser.get(f"/manage/people/{admin.id}/role")
+    response = browser.submit({"role": "member"}, button="Save role", follow=False)
+    assert response.status_code == 422
+    assert "at least one admin" in browser.html
+    assert session.scalar(select(User.role).where(User.id == admin.id)) == "admin"
+
+
+def test_an_admin_may_step_down_when_another_remains(browser, session):
+    admin = make_user(session, role=Role.ADMIN)
+    make_user(session, role=Role.ADMIN)
+    sign_in(browser, admin)
+    browser.get(f"/manage/people/{admin.id}/role")
+    browser.submit({"role": "manager"}, button="Save role")
+    session.expire_all()
+    assert session.get(User, admin.id).role == "manager"
+
+
+def test_role_form_rejects_an_unknown_role(browser, session):
+    person = make_user(session)
+    sign_in(browser, make_user(session, role=Role.ADMIN))
+    browser.get(f"/manage/people/{person.id}/role")
+    token = dict(browser.form(button="Save role").fields)["csrf_token"]
+    response = browser.client.post(f"/manage/people/{person.id}/role", data={"csrf_token": token, "role": "owner"})
+    assert response.status_code == 422
+
+
+def test_role_change_for_a_missing_person_is_404(browser, session):
+    sign_in(browser, make_user(session, role=Role.ADMIN))
+    assert browser.get("/manage/people/999999/role").status_code == 404

@@ -1,0 +1,171 @@
+"""Headers, CSRF, rate limits, request size, assets and error pages."""
+
+import logging
+
+import pytest
+
+from portal import create_app
+from portal.core import migrations
+from portal.core.assets import fingerprint
+from portal.core.security import is_safe_redirect
+from portal.extensions import db
+from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
+from tests.conftest import test_settings
+from tests.helpers import Browser, PortalTestClient
+
+
+def assert_security_headers(response):
+    csp = response.headers["Content-Security-Policy"]
+    for part in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+                 "script-src 'self'"):
+        assert part in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/no-such-page", "/accessibility"])
+def test_headers_on_pages_and_errors(client, path):
+    assert_security_headers(client.get(path))
+
+
+def test_headers_on_a_server_error(app, client, monkeypatch):
+    from portal.blueprints.pages import views
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(views, "render", boom)
+    response = client.get("/accessibility")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the portal" in response.get_data(as_text=True)
+    assert "kaput" not in response.get_data(as_text=True)
+    assert_security_headers(response)
+
+
+def test_signed_in_pages_are_not_stored(browser, session):
+    sign_in(browser, make_user(session))
+    assert browser.get("/account").headers["Cache-Control"] == "no-store"
+
+
+def test_no_inline_scripts_or_styles(client):
+    html = client.get("/register").get_data(as_text=True)
+    assert "<script>" not in html and "style=" not in html and "<style" not in html
+    assert " on" + "click=" not in html
+
+
+def test_form_without_csrf_token_is_refused(client, session, caplog):
+    user = make_user(session)
+    with caplog.at_level(logging.WARNING, "portal.security"):
+        response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "nothing was changed" in response.get_data(as_text=True)
+    assert "reason=csrf" in caplog.text
+
+
+def test_htmx_requests_carry_the_token_in_a_header(browser, session):
+    sign_in(browser, make_user(session))
+    browser.get("/account/preferences")
+    token = dict(browser.form(button="Save preferences").fields)["csrf_token"]
+    assert f'hx-headers=\'{{"X-CSRFToken": "{token}"}}\'' in browser.html
+    response = browser.client.post("/account/preferences", data={"notification_delivery": "daily"},
+                                   headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/sign-out", "/sign-out-everywhere", "/account/resend-confirmation"])
+def test_actions_refuse_get(client, path):
+    assert client.get(path).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("target", "safe"),
+    [("/account", True), ("/a?b=c", True), ("//evil.example", False), ("https://evil.example", False),
+     ("/\\evil", False), ("", False), (None, False), ("account", False), ("/\tx", False)],
+)
+def test_safe_redirects(target, safe):
+    assert is_safe_redirect(target) is safe
+
+
+def test_oversized_request_gets_a_friendly_413(client):
+    response = client.post("/sign-in", data={"email": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+    assert_security_headers(response)
+
+
+def test_assets_are_fingerprinted_and_cached_for_a_year(client):
+    html = client.get("/").get_data(as_text=True)
+    digest = fingerprint("css/portal.css")
+    url = f"/assets/{digest}/css/portal.css"
+    assert url in html
+    with client.get(url) as response:
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]
+    with client.get("/assets/000000000000/css/portal.css") as stale:
+        assert "immutable" not in stale.headers.get("Cache-Control", "")
+    assert client.get("/assets/x/../../config.py").status_code == 404
+
+
+def test_responses_are_compressed(client):
+    response = client.get("/accessibility", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    """An app with small limits, on a database of its own so its writes never wait on
+    the test's transaction."""
+    application = create_app(
+        test_settings(f"sqlite:///{tmp_path}/limits.sqlite3", RATELIMIT_ENABLED=True, RATELIMIT_SIGNIN="4 per minute",
+                      RATELIMIT_SIGNIN_ACCOUNT="2 per minute", RATELIMIT_REGISTER="1 per minute",
+                      RATELIMIT_EMAIL="1 per minute"),
+        instance_path=str(tmp_path),
+    )
+    application.test_client_class = PortalTestClient
+    migrations.upgrade(db.state(application).engine)
+    return application
+
+
+def _sign_in_attempt(browser, email, password="wrong password"):
+    browser.get("/sign-in")
+    return browser.submit({"email": email, "password": password}, button="Sign in", follow=False)
+
+
+def test_failed_sign_ins_are_limited_per_account(limited_app, caplog):
+    browser = Browser(limited_app.test_client())
+    with limited_app.app_context():
+        statuses = [_sign_in_attempt(browser, "target@example.org").status_code for _ in range(3)]
+        assert statuses == [422, 422, 429]
+        page = browser.html
+        assert "Too many attempts" in page and "Try again in 1 minute" in page
+        assert 0 < int(browser.page.headers["Retry-After"]) <= 60
+        assert _sign_in_attempt(browser, "someone-else@example.org").status_code == 422
+
+
+def test_sign_ins_are_limited_per_address(limited_app, caplog):
+    browser = Browser(limited_app.test_client())
+    with limited_app.app_context(), caplog.at_level(logging.WARNING, "portal.security"):
+        statuses = [_sign_in_attempt(browser, f"p{n}@example.org").status_code for n in range(5)]
+    assert statuses == [422, 422, 422, 422, 429]
+    assert "rate limit hit path=/sign-in" in caplog.text
+
+
+def test_password_reset_emails_are_limited(limited_app):
+    browser = Browser(limited_app.test_client())
+    with limited_app.app_context():
+        browser.get("/forgot-password")
+        browser.submit({"email": "x@example.org"}, button="Send the link")
+        browser.get("/forgot-password")
+        assert browser.submit({"email": "x@example.org"}, button="Send the link").status_code == 429
+
+
+def test_failed_sign_in_is_logged_without_the_password(browser, session, caplog):
+    user = make_user(session)
+    with caplog.at_level(logging.INFO):
+        _sign_in_attempt(browser, user.email, "hunter2-secret")
+        sign_in(browser, user)
+    assert "failed sign-in" in caplog.text
+    assert f"sign-in user={user.id}" in caplog.text
+    assert "hunter2-secret" not in caplog.text and PASSWORD not in caplog.text
