@@ -38,6 +38,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_WORKER_INTERVAL": 5,
     "MAIL_IN_PROCESS": False,
     "BASE_URL": None,
+    "PROXY_COUNT": 0,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_SIGNIN": "10 per 15 minutes",
     "RATELIMIT_SIGNIN_ACCOUNT": "5 per 15 minutes",
@@ -73,13 +74,17 @@ class ConfigError(RuntimeError):
     """The settings cannot run the portal safely."""
 
 
-def _coerce(raw: str, default: object) -> object:
+def _coerce(variable: str, raw: str, default: object) -> object:
+    """``raw`` as the type of ``default``; a value that is not is refused, naming ``variable``."""
     if isinstance(default, bool):
         if raw.lower() not in BOOLEANS:
-            raise ConfigError(f"Expected a yes/no value, got {raw!r}")
+            raise ConfigError(f"{variable} must be yes or no (or true/false, on/off, 1/0), not {raw!r}")
         return BOOLEANS[raw.lower()]
     if isinstance(default, int):
-        return int(raw)
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{variable} must be a whole number, not {raw!r}") from None
     if isinstance(default, list):
         return json.loads(raw) if raw.startswith("[") else [p.strip() for p in raw.split(",")]
     return raw
@@ -95,7 +100,7 @@ def load(app: Flask, overrides: dict | None) -> None:
     for key, raw in os.environ.items():
         if key.startswith("PORTAL_"):
             name = key.removeprefix("PORTAL_")
-            app.config[name] = _coerce(raw, app.config.get(name, DEFAULTS.get(name, "")))
+            app.config[name] = _coerce(key, raw, app.config.get(name, DEFAULTS.get(name, "")))
     if overrides:
         app.config.update(overrides)
     finish(app)
