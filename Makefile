@@ -65,7 +65,7 @@ a11y: install-test
 	$(BIN)/pytest a11y
 
 test: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) a11y/report .pytest_cache

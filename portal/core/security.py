@@ -6,7 +6,7 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
-from flask_login import current_user
+from flask_login import current_user, user_unauthorized
 
 log = logging.getLogger("portal.security")
 
@@ -65,5 +65,10 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def _log_sign_in_required(_app: Flask, **_extra) -> None:
+    log.warning("denied path=%s status=401 reason=signed-out address=%s", request.path, client_address())
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    user_unauthorized.connect(_log_sign_in_required, app)

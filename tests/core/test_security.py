@@ -169,3 +169,16 @@ def test_failed_sign_in_is_logged_without_the_password(browser, session, caplog)
     assert "failed sign-in" in caplog.text
     assert f"sign-in user={user.id}" in caplog.text
     assert "hunter2-secret" not in caplog.text and PASSWORD not in caplog.text
+
+
+def test_signed_out_request_for_a_member_page_is_logged(client, caplog):
+    with caplog.at_level(logging.WARNING, "portal.security"):
+        assert client.get("/account").status_code == 302
+    assert "denied path=/account status=401" in caplog.text
+
+
+def test_forbidden_request_is_logged(browser, session, caplog):
+    sign_in(browser, make_user(session))
+    with caplog.at_level(logging.WARNING, "portal.security"):
+        assert browser.get("/manage/").status_code == 403
+    assert "denied path=/manage/ status=403" in caplog.text
