@@ -42,6 +42,10 @@ def serve(digest: str, filename: str):
         abort(404)
     current = digest == fingerprint(filename)
     response = send_from_directory(STATIC, filename, max_age=ONE_YEAR if current else 0)
+    # Read the small file now, so compression gzips the whole body (a streamed one would
+    # get no gzip and no length) and the file is closed with the response, not leaked.
+    response.direct_passthrough = False
+    response.make_sequence()
     if current:
         response.cache_control.immutable = True
         response.cache_control.public = True
