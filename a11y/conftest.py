@@ -1,0 +1,44 @@
+"""Fixtures for the WCAG suite: one live portal, one Chromium per variant, one report.
+
+Everything is session-scoped so the suite pays for a server, a browser and a
+sign-in per role once; checks then batch on each page load.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from a11y.browser import Chromium
+from a11y.report import Report
+from a11y.server import LivePortal
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory):
+    live = LivePortal(str(tmp_path_factory.mktemp("a11y")))
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium(portal):
+    """Chromium with JavaScript, as most people browse."""
+    browser = Chromium(portal, "javascript")
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture(scope="session", params=["no-javascript", "htmx-blocked"])
+def plain_browser(request, portal):
+    """Chromium with JavaScript switched off, then with only the htmx file blocked."""
+    browser = Chromium(portal, request.param)
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture(scope="session")
+def report():
+    """Collects what each test checked; written to a11y/report/index.html at the end."""
+    collected = Report()
+    yield collected
+    collected.write()

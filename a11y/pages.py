@@ -1,0 +1,170 @@
+"""Every page state the suite checks, registered per endpoint by the feature that owns it.
+
+A state is one way a page can look: who is signed in, which URL (with sample
+arguments), and optionally a form submitted empty or with invalid values. The
+suite discovers GET endpoints from the app's URL map and fails, naming the
+endpoint, when one has no states here; so a new page is checked without anyone
+remembering to. A feature adds its pages with ``register(...)`` in its own
+section below; ``form_errors`` gives the two error states of a form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from a11y.server import LivePortal
+
+NO_ROUTE = "(no route)"  # the key for URLs that match no endpoint at all (the 404 page)
+
+Path = str | Callable[[LivePortal], str]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """After the page loads, fill in its main form with ``values`` (every other field
+    emptied first when ``clear``) and submit it; the response is the state checked."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    clear: bool = False
+
+
+@dataclass(frozen=True)
+class PageState:
+    """One page in one state. ``role`` names an account in ``server.ACCOUNTS`` (None: signed
+    out); ``status`` is what the page must answer; 422 means a form with errors."""
+
+    endpoint: str
+    name: str
+    role: str | None
+    path: Path
+    submission: Submission | None = None
+    status: int = 200
+
+    @property
+    def id(self) -> str:
+        return f"{self.endpoint} [{self.name}]"
+
+    @property
+    def has_form_errors(self) -> bool:
+        return self.status == 422
+
+    def url(self, portal: LivePortal) -> str:
+        """The path to load, with sample arguments from the running portal."""
+        return self.path(portal) if callable(self.path) else self.path
+
+
+REGISTRY: dict[str, list[PageState]] = {}
+
+
+def register(*states: PageState) -> None:
+    for state in states:
+        REGISTRY.setdefault(state.endpoint, []).append(state)
+
+
+def all_states() -> list[PageState]:
+    return [state for states in REGISTRY.values() for state in states]
+
+
+def form_errors(endpoint: str, role: str | None, path: Path, invalid: Mapping[str, str]) -> list[PageState]:
+    """The form at ``path`` submitted with every field empty, and with ``invalid`` values."""
+    return [
+        PageState(endpoint, "submitted empty", role, path, Submission(clear=True), 422),
+        PageState(endpoint, "invalid values", role, path, Submission(invalid), 422),
+    ]
+
+
+def link(name: str) -> Callable[[LivePortal], str]:
+    """The path of a working emailed link (``verify``, ``reset``, ``confirm-email``)."""
+    return lambda portal: portal.links[name]
+
+
+def of(role: str, template: str) -> Callable[[LivePortal], str]:
+    """A path about the account ``role`` signs in to: ``template`` with its ``{id}``."""
+    return lambda portal: template.format(id=portal.user_id(role))
+
+
+# Pages: home and the accessibility statement
+
+register(
+    PageState("pages.home", "signed out", None, "/"),
+    PageState("pages.home", "member", "member", "/"),
+    PageState("pages.home", "unconfirmed member", "unverified", "/"),
+    PageState("pages.home", "community manager", "manager", "/"),
+    PageState("pages.home", "manager with every display preference on", "preferences", "/"),
+    PageState("pages.home", "admin", "admin", "/"),
+    PageState("pages.accessibility", "signed out", None, "/accessibility"),
+    PageState("pages.accessibility", "member", "member", "/accessibility"),
+)
+
+# Accounts: registering, confirming, signing in, passwords, settings, profiles
+
+register(
+    PageState("accounts.register", "signed out", None, "/register"),
+    *form_errors("accounts.register", None, "/register", {
+        "display_name": "", "email": "not an email address", "password": "short",
+        "confirm_password": "different", "participation": "",
+    }),
+    PageState("accounts.check_email", "signed out", None, "/register/check-your-email?sent_to=new%40example.org"),
+    PageState("accounts.verify_email", "signed out, working link", None, link("verify")),
+    PageState("accounts.verify_email", "signed out, broken link", None, "/verify/not-a-real-token",
+              Submission(), 400),
+    PageState("accounts.sign_in", "signed out", None, "/sign-in"),
+    *form_errors("accounts.sign_in", None, "/sign-in",
+                 {"email": "member@example.org", "password": "not the password"}),
+    PageState("accounts.forgot_password", "signed out", None, "/forgot-password"),
+    *form_errors("accounts.forgot_password", None, "/forgot-password", {"email": "member@"}),
+    PageState("accounts.reset_sent", "signed out", None, "/forgot-password/sent?sent_to=member%40example.org"),
+    PageState("accounts.reset_password", "signed out, working link", None, link("reset")),
+    *form_errors("accounts.reset_password", None, link("reset"),
+                 {"password": "short", "confirm_password": "different"}),
+    PageState("accounts.reset_password", "signed out, broken link", None, "/reset-password/not-a-real-token",
+              status=400),
+    PageState("accounts.settings", "member", "member", "/account"),
+    PageState("accounts.settings", "unconfirmed member", "unverified", "/account"),
+    PageState("accounts.settings", "member changing their email address", "pending", "/account"),
+    PageState("accounts.settings", "signed out, sent to sign in", None, "/account"),
+    PageState("accounts.edit_profile", "member", "member", "/account/profile"),
+    *form_errors("accounts.edit_profile", "member", "/account/profile",
+                 {"pronouns": "x" * 41, "timezone": "Mars/Olympus_Mons"}),
+    # Preferences has no error state a person can reach: every box and a radio are always set.
+    PageState("accounts.preferences", "member", "member", "/account/preferences"),
+    PageState("accounts.preferences", "every display preference on", "preferences", "/account/preferences"),
+    PageState("accounts.change_password", "member", "member", "/account/password"),
+    *form_errors("accounts.change_password", "member", "/account/password",
+                 {"current_password": "not the password", "password": "short", "confirm_password": "different"}),
+    PageState("accounts.change_email", "member", "member", "/account/email"),
+    *form_errors("accounts.change_email", "member", "/account/email",
+                 {"email": "not an email address", "password": "not the password"}),
+    PageState("accounts.confirm_email_change", "signed out, working link", None, link("confirm-email")),
+    PageState("accounts.confirm_email_change", "signed out, broken link", None, "/email/confirm/not-a-real-token",
+              Submission(), 400),
+    PageState("accounts.delete_account", "member", "member", "/account/delete"),
+    *form_errors("accounts.delete_account", "member", "/account/delete", {"password": "not the password"}),
+    PageState("accounts.profile", "member, their own", "member", of("member", "/people/{id}")),
+    PageState("accounts.profile", "member, someone else's", "member", of("mentor", "/people/{id}")),
+    PageState("accounts.profile", "member, nobody there", "member", "/people/999999", status=404),
+    PageState("accounts.sign_out", "signed out, opened as a page", None, "/sign-out", status=405),
+)
+
+# Manage: the community dashboard, people and roles
+
+register(
+    PageState("manage.dashboard", "community manager", "manager", "/manage/"),
+    PageState("manage.dashboard", "admin", "admin", "/manage/"),
+    PageState("manage.dashboard", "member, not allowed", "member", "/manage/", status=403),
+    PageState("manage.people", "community manager", "manager", "/manage/people"),
+    PageState("manage.people", "admin", "admin", "/manage/people"),
+    PageState("manage.people", "admin, second page", "admin", "/manage/people?page=2"),
+    PageState("manage.people", "community manager, nobody matches", "manager",
+              "/manage/people?q=nobody+has+this+name"),
+    PageState("manage.change_role", "admin", "admin", of("mentor", "/manage/people/{id}/role")),
+    PageState("manage.change_role", "the only admin making themselves a member", "admin",
+              of("admin", "/manage/people/{id}/role"), Submission({"role": "member"}), 422),
+    PageState("manage.change_role", "community manager, not allowed", "manager", of("mentor", "/manage/people/{id}/role"),
+              status=403),
+)
+
+# No route: an address that matches nothing
+
+register(PageState(NO_ROUTE, "signed out", None, "/no-such-page", status=404))

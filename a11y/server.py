@@ -1,0 +1,271 @@
+"""The portal as a live server on a free loopback port, with demo data, for the browser.
+
+One app, in a thread, on its own database: a SQLite file in a temporary folder,
+or, when ``PORTAL_TEST_DATABASE_URL`` names a PostgreSQL database, a sibling
+database called ``<name>_a11y`` that is dropped and created afresh. A WSGI
+recorder keeps the last responses so checks can read what the browser was sent
+(markup for the validator, ``X-Query-Count`` for the query budget).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask
+from sqlalchemy import create_engine, delete, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import Headers
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from portal import create_app
+from portal.blueprints.accounts import demo, passwords, services
+from portal.blueprints.accounts.models import User
+from portal.core import migrations
+from portal.core.db import utcnow
+from portal.core.mail import OutboxMessage
+from portal.core.permissions import Role
+from portal.extensions import db
+
+PASSWORD = demo.DEMO_PASSWORD
+
+# Who signs in for each role a page state names; everyone uses ``PASSWORD``.
+ACCOUNTS = {
+    "member": "member@example.org",
+    "mentor": "mentor@example.org",
+    "manager": "manager@example.org",
+    "admin": "admin@example.org",
+    "unverified": "unverified@a11y.example.org",
+    "pending": "pending@a11y.example.org",
+    "preferences": "preferences@a11y.example.org",
+}
+
+SAMPLE_PEOPLE = 30  # with the demo people, more than one page of the people list
+SAMPLE_DOMAIN = "sample.a11y.example.org"
+SCALE_DOMAIN = "scale.a11y.example.org"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request the server answered, with the body as sent (maybe compressed)."""
+
+    method: str
+    path: str
+    query: str
+    status: int
+    headers: Headers
+    body: bytes
+
+    @property
+    def target(self) -> str:
+        return self.path + ("?" + self.query if self.query else "")
+
+    @property
+    def text(self) -> str:
+        """The body decoded, gunzipped first when it was sent compressed."""
+        raw = gzip.decompress(self.body) if self.headers.get("Content-Encoding") == "gzip" else self.body
+        return raw.decode("utf-8")
+
+    @property
+    def query_count(self) -> int | None:
+        value = self.headers.get("X-Query-Count")
+        return int(value) if value is not None else None
+
+
+class Recorder:
+    """WSGI middleware that keeps the last ``size`` exchanges, newest last."""
+
+    def __init__(self, app, size: int = 200) -> None:
+        self.app = app
+        self.exchanges: deque[Exchange] = deque(maxlen=size)
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        sent: dict = {}
+
+        def recording_start(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = int(status.split()[0]), Headers(headers)
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, recording_start)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        exchange = Exchange(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
+                            environ.get("QUERY_STRING", ""), sent["status"], sent["headers"], body)
+        with self.lock:
+            self.exchanges.append(exchange)
+        return [body]
+
+    def latest(self, method: str, target: str) -> Exchange | None:
+        """The newest exchange for ``method`` on ``target`` (path plus query), or None."""
+        with self.lock:
+            for exchange in reversed(self.exchanges):
+                if exchange.method == method and exchange.target == target:
+                    return exchange
+        return None
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Serve without logging every request; failures still surface as 500 pages."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+def fresh_postgres(url: str) -> str:
+    """Drop and create ``<database>_a11y`` beside the one ``url`` names; return its URL."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_a11y"
+    admin = create_engine(parsed.set(database="postgres", drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def database_url(folder: str) -> str:
+    """PostgreSQL when ``PORTAL_TEST_DATABASE_URL`` is set, else a SQLite file in ``folder``."""
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if url:
+        return fresh_postgres(url)
+    return "sqlite:///" + os.path.join(folder, "a11y.sqlite3")
+
+
+def settings(url: str) -> dict:
+    return {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "a11y-secret-key",
+        "DATABASE_URL": url,
+        "RATELIMIT_ENABLED": False,
+        "EXPOSE_QUERY_COUNT": True,
+        "SERVER_NAME": None,
+    }
+
+
+def _person(number: int, password_hash: str, domain: str) -> User:
+    """A verified-or-not sample person; roles and participation vary with ``number``."""
+    return User(
+        email=f"person{number:04d}@{domain}",
+        display_name=f"Sample Person {number:04d}",
+        password_hash=password_hash,
+        role=(Role.MEMBER, Role.MEMBER, Role.MEMBER, Role.MANAGER)[number % 4].value,
+        participation=("mentee", "mentor", "both")[number % 3],
+        email_verified_at=None if number % 5 == 0 else utcnow(),
+        pronouns="they/them" if number % 2 else "",
+        timezone="Europe/Paris",
+    )
+
+
+def add_people(session: Session, count: int, domain: str) -> None:
+    """Insert ``count`` sample people at once (one password hash shared, for speed)."""
+    shared = passwords.hash_password(PASSWORD)
+    start = session.scalar(select(func.count()).select_from(User))
+    session.add_all(_person(start + n, shared, domain) for n in range(count))
+    session.flush()
+
+
+def seed(session: Session) -> None:
+    """Demo people, sample people, and the accounts whose states pages show."""
+    demo.seed(session)
+    add_people(session, SAMPLE_PEOPLE, SAMPLE_DOMAIN)
+    services.register(session, email=ACCOUNTS["unverified"], display_name="Uma Unconfirmed",
+                      password=PASSWORD, participation="mentee")
+    pending = services.create_verified_user(
+        session, services.NewAccount(ACCOUNTS["pending"], "Pat Pending", PASSWORD))
+    services.request_email_change(session, pending, PASSWORD, "pending-new@a11y.example.org")
+    preferences = services.create_verified_user(
+        session, services.NewAccount(ACCOUNTS["preferences"], "Robin Preferences", PASSWORD, Role.MANAGER))
+    preferences.reduced_motion = preferences.high_contrast = preferences.large_text = True
+    session.flush()
+
+
+class LivePortal:
+    """The running portal: its base URL, recorded exchanges, users, and links from its mail."""
+
+    def __init__(self, folder: str) -> None:
+        self.app: Flask = create_app(settings(database_url(folder)), instance_path=os.path.join(folder, "instance"))
+        migrations.upgrade(db.state(self.app).engine)
+        with self.session() as session:
+            seed(session)
+            session.commit()
+        self.recorder = Recorder(self.app.wsgi_app)
+        self.app.wsgi_app = self.recorder
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.app.config["BASE_URL"] = self.url
+        self.links = self._links()
+        self.thread = threading.Thread(target=self.server.serve_forever, name="a11y-portal", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+        db.state(self.app).engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """The app's database session inside an app context (commit it yourself)."""
+        with self.app.app_context():
+            yield db.session
+
+    def absolute(self, path: str) -> str:
+        return self.url + path
+
+    def user_id(self, role: str) -> int:
+        with self.session() as session:
+            return services.find_by_email(session, ACCOUNTS[role]).id
+
+    def mail_link(self, recipient: str, path_prefix: str) -> str:
+        """The path of the first link to ``path_prefix`` in the newest email to ``recipient``."""
+        with self.session() as session:
+            body = session.scalar(
+                select(OutboxMessage.text_body).where(OutboxMessage.recipient == recipient)
+                .order_by(OutboxMessage.id.desc()).limit(1)
+            )
+        assert body is not None, f"no email was queued for {recipient}"
+        match = re.search(rf"https?://\S+?{re.escape(path_prefix)}\S*", body)
+        assert match, f"the newest email to {recipient} has no link to {path_prefix}:\n{body}"
+        return urlsplit(match.group()).path
+
+    def _links(self) -> dict[str, str]:
+        """Working links of each kind the portal emails, made as its own mail makes them."""
+        with self.session() as session:
+            services.request_password_reset(session, ACCOUNTS["member"])
+            session.commit()
+        return {
+            "verify": self.mail_link(ACCOUNTS["unverified"], "/verify/"),
+            "reset": self.mail_link(ACCOUNTS["member"], "/reset-password/"),
+            "confirm-email": self.mail_link("pending-new@a11y.example.org", "/email/confirm/"),
+        }
+
+    def people_count(self) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(User).where(User.deleted_at.is_(None)))
+
+    def multiply_people(self, factor: int) -> None:
+        """Add people until there are ``factor`` times as many as now."""
+        count = self.people_count() * (factor - 1)
+        with self.session() as session:
+            add_people(session, count, SCALE_DOMAIN)
+            session.commit()
+
+    def remove_added_people(self) -> None:
+        """Undo ``multiply_people``."""
+        with self.session() as session:
+            session.execute(delete(User).where(User.email.like(f"%@{SCALE_DOMAIN}")))
+            session.commit()
