@@ -6,6 +6,7 @@ import sys
 import threading
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -62,7 +63,7 @@ def db_check() -> None:
 def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     """Create a verified account with EMAIL, without any prompt."""
     password = sys.stdin.readline().rstrip("\r\n")
-    problem = problem_with(password, email=email, name=name)
+    problem = _problem_with_account(email, name, password)
     if problem:
         raise click.ClickException(problem)
     try:
@@ -71,6 +72,19 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role_label}).")
+
+
+def _problem_with_account(email: str, name: str, password: str) -> str | None:
+    """What stops this account being created, the same rules as registering."""
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        return f"{email.strip()!r} is not an email address: {error}"
+    if not name.strip():
+        return "Give a display name with --name"
+    if len(name.strip()) > User.display_name.type.length:
+        return f"The display name must be {User.display_name.type.length} characters or fewer"
+    return problem_with(password, email=email, name=name)
 
 
 @click.command("seed-demo")
