@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -66,9 +67,11 @@ def render_markdown(source: str, *, heading_level: int = 3, low_data: bool = Fal
 
 
 def excerpt(source: str, length: int = 160) -> str:
-    """Plain text of the first ``length`` characters of Markdown, cut at a word."""
-    text = nh3.clean(_markdown.render(source or ""), tags=set())
+    """Plain text (not HTML: escape it to show it) of the first ``length`` characters
+    of Markdown, cut at a word."""
+    text = html.unescape(nh3.clean(_markdown.render(source or ""), tags=set()))
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= length:
         return text
-    return text[: length].rsplit(" ", 1)[0] + "…"
+    head = text[: length + 1]  # one more, to see whether the cut falls between words
+    return (head.rsplit(" ", 1)[0] if " " in head else head[:length]) + "…"

@@ -1,0 +1,151 @@
+"""Member Markdown becomes inert, outline-friendly HTML; excerpts are plain text cut at a word."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from portal.core.text import ALLOWED_TAGS, excerpt, render_markdown
+
+REL = "nofollow ugc noopener"
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="https://example.org" onclick="alert(1)">click</a>',
+    '<p onmouseover="alert(1)">hover</p>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](java&#115;cript:alert(1))",
+    "[click](vbscript:msgbox(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click][evil]\n\n[evil]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "![x](javascript:alert(1))",
+    '<div hx-get="/sign-out" hx-trigger="load">x</div>',
+    '<button hx-post="/account/delete" hx-target="body">Free gift</button>',
+    '<svg onload="alert(1)"><circle r="1"/></svg>',
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+    "![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+)",
+    "<math><mtext><script>alert(1)</script></mtext></math>",
+    "<iframe src=\"https://example.org\"></iframe>",
+    '<form action="https://evil.example"><input name="password"></form>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    "<style>body{display:none}</style>",
+    '![alt" onerror="alert(1)](https://example.org/a.png)',
+    "![a><svg onload=alert(1)>](https://example.org/a.png)",
+    '[t](https://example.org "x\\" onmouseover=\\"alert(1)")',
+]
+
+
+class Elements(HTMLParser):
+    """Every element and attribute the browser would build from the HTML."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict[str, str]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.found.append((tag, {name: value or "" for name, value in attrs}))
+
+    handle_startendtag = handle_starttag
+
+
+def assert_inert(html: str) -> None:
+    for tag, attrs in Elements(html).found:
+        assert tag in ALLOWED_TAGS | {"h1", "h2"}, tag
+        assert set(attrs) <= {"href", "title", "src", "alt", "rel", "scope", "start"}, attrs
+        for name in ("href", "src"):
+            if name in attrs:
+                assert attrs[name].startswith(("https://", "http://", "mailto:", "/")), attrs
+
+
+@pytest.mark.parametrize("source", PAYLOADS)
+@pytest.mark.parametrize("low_data", [False, True])
+def test_hostile_markdown_renders_inert(source, low_data):
+    html = render_markdown(source, low_data=low_data)
+
+    assert_inert(html)
+    for live in ("<script", "<svg", "<iframe", "<form", "<meta", "<style", "<button", "<div"):
+        assert live not in html.lower()
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["[f](ftp://example.org/f)", "[c](custom-app:open)", "![p](data:image/png;base64,iVBORw0K)"],
+)
+def test_addresses_other_than_web_and_mail_are_removed(source):
+    html = render_markdown(source)
+
+    assert [attrs for _, attrs in Elements(html).found if {"href", "src"} & set(attrs)] == []
+
+
+def test_links_are_marked_as_user_content():
+    html = render_markdown("[a mentor](https://example.org/m) or <https://example.org/auto>")
+
+    links = [attrs for tag, attrs in Elements(html).found if tag == "a"]
+    assert links == [
+        {"href": "https://example.org/m", "rel": REL},
+        {"href": "https://example.org/auto", "rel": REL},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [(3, ["h3", "h4", "h6"]), (2, ["h2", "h3", "h6"]), (5, ["h5", "h6", "h6"])],
+)
+def test_headings_are_demoted_below_the_page_heading(level, expected):
+    html = render_markdown("# One\n\n## Two\n\n###### Six", heading_level=level)
+
+    assert [tag for tag, _ in Elements(html).found] == expected
+
+
+def test_images_without_alt_text_are_dropped():
+    html = render_markdown("![](https://example.org/a.png) ![A heron](https://example.org/b.png)")
+
+    assert [attrs for tag, attrs in Elements(html).found if tag == "img"] == [
+        {"src": "https://example.org/b.png", "alt": "A heron"}
+    ]
+
+
+def test_low_data_turns_images_into_links_named_by_their_alt_text():
+    html = render_markdown("![A heron & a fish](https://example.org/b.png)", low_data=True)
+
+    assert "<img" not in html
+    assert html == (
+        '<p><a href="https://example.org/b.png" rel="nofollow ugc noopener">'
+        "Image: A heron &amp; a fish</a></p>\n"
+    )
+
+
+def test_rendering_empty_or_missing_source_gives_nothing():
+    assert render_markdown("") == ""
+    assert render_markdown(None) == ""
+
+
+def test_excerpt_keeps_short_text_whole_and_plain():
+    assert excerpt("Fish **&** chips, <b>a < b</b>.\n\nSecond paragraph.") == (
+        "Fish & chips, <b>a < b</b>. Second paragraph."
+    )
+
+
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [
+        (13, "Finding a…"),
+        (15, "Finding a…"),
+        (16, "Finding a mentor…"),
+        (17, "Finding a mentor…"),
+        (18, "Finding a mentor…"),
+        (99, "Finding a mentor today"),
+    ],
+)
+def test_excerpt_cuts_at_a_word(length, expected):
+    assert excerpt("Finding a *mentor* today", length) == expected
+
+
+def test_excerpt_of_one_long_word_is_cut_to_the_length():
+    assert excerpt("Donaudampfschifffahrtsgesellschaft", 10) == "Donaudampf…"
