@@ -49,10 +49,24 @@ def zone(name: str) -> ZoneInfo:
 def format_in_zone(moment: datetime, zone_name: str, with_date: bool = True) -> str:
     """``moment`` as a person reads it in ``zone_name``: "Friday 27 November 2026, 18:30 GMT"."""
     local = moment.astimezone(zone(zone_name))
-    clock = f"{local:%H:%M} {local.tzname()}"
+    clock = f"{local:%H:%M} {_zone_label(local, zone_name)}"
     if not with_date:
         return clock
     return f"{local:%A} {local.day} {local:%B %Y}, {clock}"
+
+
+def _zone_label(local: datetime, zone_name: str) -> str:
+    """The zone's abbreviation ("GMT"); where it has none, its place and offset
+    ("Sao Paulo time (UTC-3)") rather than a bare "-03"."""
+    abbreviation = local.tzname()
+    if abbreviation[0] not in "+-":
+        return abbreviation
+    total = int(local.utcoffset().total_seconds()) // 60
+    hours, minutes = divmod(abs(total), 60)
+    offset = f"UTC{'-' if total < 0 else '+'}{hours}" + (f":{minutes:02d}" if minutes else "")
+    if zone_name.startswith("Etc/"):
+        return offset
+    return f"{zone_name.rsplit('/', 1)[-1].replace('_', ' ')} time ({offset})"
 
 
 def time_tag(moment: datetime | None, zone_name: str | None = None) -> Markup:
@@ -60,4 +74,5 @@ def time_tag(moment: datetime | None, zone_name: str | None = None) -> Markup:
     if moment is None:
         return Markup("")
     text = format_in_zone(moment, zone_name or viewer_zone_name())
-    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
+    moment_text = moment.isoformat(timespec="seconds")  # HTML allows at most milliseconds
+    return Markup('<time datetime="{}">{}</time>').format(moment_text, text)
