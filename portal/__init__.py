@@ -17,8 +17,8 @@ from portal.core import assets, security
 from portal.core.mail import start_in_process_worker
 from portal.core.navigation import navigation
 from portal.core.permissions import Permission, can
-from portal.core.text import render_markdown
-from portal.core.time import time_tag
+from portal.core.text import excerpt, render_markdown
+from portal.core.time import clock, day_label, event_time_tag, group_by_day, month_label, time_tag
 from portal.extensions import compress, csrf, db, htmx, limiter, login_manager, mail
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 422, 429, 500)
@@ -69,10 +69,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.blueprints.accounts.views import bp as accounts
+    from portal.blueprints.events.views import bp as events
     from portal.blueprints.manage.views import bp as manage
     from portal.blueprints.pages.views import bp as pages
 
-    for blueprint in (pages, accounts, manage):
+    for blueprint in (pages, accounts, events, manage):
         app.register_blueprint(blueprint)
 
 
@@ -82,9 +83,13 @@ def register_templates(app: Flask) -> None:
         navigation=navigation,
         Permission=Permission,
         time_tag=time_tag,
+        event_time_tag=event_time_tag,
         site_name=app.config["SITE_NAME"],
     )
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters.update(
+        markdown=render_markdown, excerpt=excerpt, day_label=day_label, group_by_day=group_by_day,
+        month_label=month_label, clock=clock,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
@@ -75,3 +76,10 @@ def excerpt(source: str, length: int = 160) -> str:
         return text
     head = text[: length + 1]  # one more, to see whether the cut falls between words
     return (head.rsplit(" ", 1)[0] if " " in head else head[:length]) + "…"
+
+
+def slugify(text: str) -> str:
+    """A lowercase, hyphenated ASCII key for ``text`` ("Public speaking" -> "public-speaking")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60] or "topic"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -76,3 +76,52 @@ def time_tag(moment: datetime | None, zone_name: str | None = None) -> Markup:
     text = format_in_zone(moment, zone_name or viewer_zone_name())
     moment_text = moment.isoformat(timespec="seconds")  # HTML allows at most milliseconds
     return Markup('<time datetime="{}">{}</time>').format(moment_text, text)
+
+
+def format_for_viewer(moment: datetime, event_zone: str, viewer_zone: str, with_date: bool = True) -> str:
+    """``moment`` in the event's zone, then in the viewer's when that differs:
+    "Friday 4 December 2026, 18:00 GMT (19:00 your time, CET)"."""
+    text = format_in_zone(moment, event_zone, with_date)
+    if format_in_zone(moment, event_zone, False) == format_in_zone(moment, viewer_zone, False):
+        return text
+    local = moment.astimezone(zone(viewer_zone))
+    same_day = local.date() == moment.astimezone(zone(event_zone)).date()
+    when = f"{local:%H:%M}" if same_day else f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+    return f"{text} ({when} your time, {local.tzname()})"
+
+
+def event_time_tag(moment: datetime, event_zone: str) -> Markup:
+    """A ``<time>`` element for an event's time, for the current viewer."""
+    text = format_for_viewer(moment, event_zone, viewer_zone_name())
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
+
+
+def local_date(moment: datetime, zone_name: str) -> date:
+    return moment.astimezone(zone(zone_name)).date()
+
+
+def day_label(day: date) -> str:
+    """"Friday 4 December 2026"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def group_by_day(items, zone_name: str) -> list[tuple[date, list]]:
+    """Items with a ``starts_at``, grouped under the day they start in ``zone_name``, in order."""
+    groups: list[tuple[date, list]] = []
+    for item in items:
+        day = local_date(item.starts_at, zone_name)
+        if groups and groups[-1][0] == day:
+            groups[-1][1].append(item)
+        else:
+            groups.append((day, [item]))
+    return groups
+
+
+def month_label(day: date) -> str:
+    """"November 2026"."""
+    return f"{day:%B %Y}"
+
+
+def clock(moment: datetime, zone_name: str) -> str:
+    """"18:30", in ``zone_name``."""
+    return f"{moment.astimezone(zone(zone_name)):%H:%M}"

@@ -1,0 +1,1 @@
+"""Events: networking events, talks and workshops that members find, RSVP to and join."""

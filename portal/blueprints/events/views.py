@@ -1,0 +1,435 @@
+"""Event pages. Thin: load (404), authorise (403), validate, call a service, commit once."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.blueprints.accounts.forms import ConfirmForm
+from portal.blueprints.accounts.models import User
+from portal.blueprints.accounts.services import normalise_email
+from portal.blueprints.events import ical, policies, queries, services
+from portal.blueprints.events.forms import (
+    CancelForm,
+    EventForm,
+    FeedbackForm,
+    FollowupForm,
+    RsvpForm,
+)
+from portal.blueprints.events.models import PROVISION_NAMES, PROVISIONS, Answer, Event, EventFormat
+from portal.core.db import utcnow
+from portal.core.htmx import done, render, wants_fragment
+from portal.core.permissions import Permission, require
+from portal.core.time import viewer_zone_name, zone
+from portal.extensions import db
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+def _load(event_id: int) -> Event:
+    event = db.session.scalar(
+        select(Event).where(Event.id == event_id).options(selectinload(Event.hosts), selectinload(Event.topics))
+    )
+    if event is None or not policies.can_see(current_user, event):
+        abort(404)
+    return event
+
+
+def _managed(event_id: int) -> Event:
+    event = _load(event_id)
+    if not policies.can_manage(current_user, event):
+        abort(403)
+    return event
+
+
+def _filters() -> queries.Filters:
+    formats = {f.value for f in EventFormat}
+    return queries.Filters(
+        topic=request.args.get("topic", "")[:60],
+        format=request.args.get("format", "") if request.args.get("format") in formats else "",
+        provisions=tuple(p for p in request.args.getlist("access") if p in PROVISION_NAMES),
+    )
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+# Finding events
+
+
+@bp.get("/")
+def index():
+    filters = _filters()
+    now = utcnow()
+    result = queries.upcoming(db.session, filters, _page(), now, include_drafts=policies.can_create(current_user))
+    answers = services.answers_by_event(db.session, current_user, [e.id for e in result.items])
+    return render("events/index.html", "events/_results.html", result=result, filters=filters,
+                  topics=queries.topics(db.session), answers=answers, provisions=PROVISIONS,
+                  formats=list(EventFormat), viewer_zone=viewer_zone_name())
+
+
+@bp.get("/past")
+def past():
+    result = queries.past(db.session, _page(), utcnow())
+    return render("events/past.html", result=result)
+
+
+@bp.get("/calendar")
+def calendar_now():
+    today = utcnow().astimezone(zone(viewer_zone_name())).date()
+    return redirect(url_for("events.calendar", year=today.year, month=today.month))
+
+
+@bp.get("/calendar/<int:year>/<int:month>")
+def calendar(year: int, month: int):
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        abort(404)
+    zone_name = viewer_zone_name()
+    shown = queries.month(db.session, year, month, zone_name, include_drafts=policies.can_create(current_user))
+    today = utcnow().astimezone(zone(zone_name)).date()
+    return render("events/calendar.html", "events/_month.html", month=shown, today=today, zone_name=zone_name)
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    mine = queries.my_events(db.session, current_user, utcnow())
+    token = services.feed_token(db.session, current_user)
+    db.session.commit()
+    return render("events/mine.html", mine=mine, feed_url=url_for("events.personal_feed", token=token, _external=True),
+                  regenerate_form=ConfirmForm())
+
+
+# One event
+
+
+def _rsvp_context(event: Event, form: RsvpForm | None = None) -> dict:
+    now = utcnow()
+    record = services.find_rsvp(db.session, event, current_user) if current_user.is_authenticated else None
+    if form is None:
+        form = RsvpForm(obj=record, answer=record.answer if record and record.answer != Answer.WAITING else None)
+    return {
+        "event": event,
+        "rsvp": record,
+        "position": services.waiting_position(db.session, record) if record and record.answer == Answer.WAITING else None,
+        "form": form,
+        "rsvp_open": policies.rsvp_open(event, now),
+        "closes_at": policies.rsvp_closes_at(event),
+        "can_rsvp": policies.can_rsvp(current_user, event, now),
+        "show_join_link": policies.can_see_join_link(current_user, event, record, now),
+        "can_feedback": policies.can_give_feedback(event, record, now),
+        "can_manage": policies.can_manage(current_user, event),
+        "now": now,
+    }
+
+
+@bp.get("/<int:event_id>")
+def show(event_id: int):
+    event = _load(event_id)
+    return render("events/show.html", **_rsvp_context(event), action_form=ConfirmForm())
+
+
+@bp.post("/<int:event_id>/rsvp")
+@require(Permission.TAKE_PART)
+def rsvp(event_id: int):
+    event = _load(event_id)
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        return render("events/show.html", "events/_rsvp.html", status=422,
+                      **_rsvp_context(event, form), action_form=ConfirmForm())
+    needs = services.Needs(form.needs_captions.data, form.needs_interpreter.data, form.needs_other.data or "")
+    try:
+        result = services.rsvp(db.session, event, current_user, form.answer.data == "going", needs)
+    except services.EventError as error:
+        form.answer.errors.append(error.message)
+        return render("events/show.html", "events/_rsvp.html", status=422,
+                      **_rsvp_context(event, form), action_form=ConfirmForm())
+    db.session.commit()
+    if wants_fragment():
+        return done("", result.message, "events/_rsvp.html", **_rsvp_context(event))
+    return done(url_for("events.show", event_id=event.id, _anchor="rsvp"), result.message)
+
+
+def _ics_response(body: str, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/<int:event_id>.ics")
+def ics(event_id: int):
+    event = _load(event_id)
+    return _ics_response(ical.event_calendar([event]), f"event-{event.id}.ics")
+
+
+@bp.get("/feed.ics")
+def public_feed():
+    events = queries.public_feed_events(db.session, utcnow())
+    return _ics_response(ical.event_calendar(events, f"{current_app.config['SITE_NAME']} events"), "events.ics")
+
+
+@bp.get("/calendar-feed/<token>.ics")
+def personal_feed(token: str):
+    owner = services.feed_owner(db.session, token)
+    if owner is None:
+        abort(404)
+    events = services.personal_feed_events(db.session, owner)
+    response = _ics_response(ical.event_calendar(events, f"My {current_app.config['SITE_NAME']} events"),
+                             "my-events.ics")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/mine/feed")
+@login_required
+def regenerate_feed():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.regenerate_feed(db.session, current_user)
+    db.session.commit()
+    return done(url_for("events.mine", _anchor="calendar-feed"),
+                "Your calendar feed has a new address. The old one no longer works.")
+
+
+# Managing events
+
+
+def _hosts(session, text: str) -> tuple[list[User], list[str]]:
+    emails = [normalise_email(p) for p in text.replace(",", "\n").splitlines() if p.strip()]
+    users = session.scalars(select(User).where(User.email.in_(emails), User.deleted_at.is_(None))).all()
+    found = {u.email for u in users}
+    return list(users), [e for e in emails if e not in found]
+
+
+def _event_data(form: EventForm, is_new: bool) -> services.EventData | None:
+    """The form's values as EventData, or None with errors put beside the fields."""
+    moments = form.moments()
+    if moments:
+        starts, ends, deadline = moments
+        if ends <= starts:
+            form.end_time.errors.append("The end must be after the start")
+        if is_new and starts <= utcnow():
+            form.start_date.errors.append("The start must be in the future")
+        if deadline and deadline > starts:
+            form.deadline_date.errors.append("The reply-by date must be before the start")
+    hosts, unknown = _hosts(db.session, form.hosts.data or "")
+    if unknown:
+        form.hosts.errors.append(f"No member has the email address {', '.join(unknown)}")
+    if any(f.errors for f in form) or not moments:
+        return None
+    values = {name: getattr(form, name).data for name in (
+        "title", "summary", "description", "agenda", "timezone", "format", "access_notes", *PROVISION_NAMES)}
+    values.update(
+        starts_at=starts, ends_at=ends, rsvp_deadline=deadline,
+        join_url=form.join_url.data or None,
+        venue=form.venue.data or None if form.format.data != EventFormat.ONLINE else None,
+        capacity=int(form.capacity.data) if form.capacity.data else None,
+    )
+    topics = [t for t in (form.topics.data or "").split(",") if t.strip()]
+    return services.EventData(values, hosts, topics)
+
+
+def _validated(form: EventForm, is_new: bool) -> services.EventData | None:
+    """Every check, field rules and event rules together, so all errors show at once."""
+    form.validate()
+    return _event_data(form, is_new)
+
+
+def _fill_form(form: EventForm, event: Event) -> None:
+    local_start = event.starts_at.astimezone(zone(event.timezone))
+    local_end = event.ends_at.astimezone(zone(event.timezone))
+    form.start_date.data, form.start_time.data = local_start.date().isoformat(), f"{local_start:%H:%M}"
+    form.end_date.data, form.end_time.data = local_end.date().isoformat(), f"{local_end:%H:%M}"
+    if event.rsvp_deadline:
+        local = event.rsvp_deadline.astimezone(zone(event.timezone))
+        form.deadline_date.data, form.deadline_time.data = local.date().isoformat(), f"{local:%H:%M}"
+    form.capacity.data = str(event.capacity) if event.capacity else ""
+    form.hosts.data = "\n".join(h.email for h in event.hosts if h.email)
+    form.topics.data = ", ".join(t.name for t in event.topics)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_COMMUNITY)
+def create():
+    form = EventForm()
+    if request.method == "GET":
+        form.timezone.data = viewer_zone_name()
+        form.hosts.data = current_user.email
+    elif data := _validated(form, is_new=True):
+        event = services.create_event(db.session, data, current_user)
+        db.session.commit()
+        return done(url_for("events.show", event_id=event.id),
+                    "The event is saved as a draft. Check it, then publish it.")
+    status = 422 if request.method == "POST" else 200
+    return render("events/form.html", form=form, event=None, status=status)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = _managed(event_id)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        _fill_form(form, event)
+    elif data := _validated(form, is_new=False):
+        changed = services.update_event(db.session, event, data)
+        db.session.commit()
+        told = f" Everyone going or waiting has been told about the new {' and '.join(changed)}." if (
+            changed and event.is_published) else ""
+        return done(url_for("events.show", event_id=event.id), f"The event has been saved.{told}")
+    status = 422 if request.method == "POST" else 200
+    return render("events/form.html", form=form, event=event, status=status)
+
+
+@bp.post("/<int:event_id>/duplicate")
+@require(Permission.MANAGE_COMMUNITY)
+def duplicate(event_id: int):
+    event = _load(event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    copy = services.duplicate(db.session, event, current_user)
+    db.session.commit()
+    return done(url_for("events.edit", event_id=copy.id), "This is a draft copy. Change what you need, then save.")
+
+
+@bp.post("/<int:event_id>/publish")
+@require(Permission.MANAGE_COMMUNITY)
+def publish(event_id: int):
+    event = _load(event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish(db.session, event)
+    except services.EventError as error:
+        return done(url_for("events.show", event_id=event.id), error.message, category="error")
+    db.session.commit()
+    return done(url_for("events.show", event_id=event.id), "The event is published. Members can now find it.")
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@require(Permission.MANAGE_COMMUNITY)
+def cancel(event_id: int):
+    event = _load(event_id)
+    if event.is_cancelled:
+        return redirect(url_for("events.show", event_id=event.id))
+    form = CancelForm()
+    if form.validate_on_submit():
+        services.cancel(db.session, event, form.reason.data or "")
+        db.session.commit()
+        return done(url_for("events.show", event_id=event.id),
+                    "The event is cancelled. Everyone who replied has been told.")
+    status = 422 if request.method == "POST" else 200
+    return render("events/cancel.html", form=form, event=event, status=status)
+
+
+# Hosting
+
+
+@bp.get("/<int:event_id>/attendees")
+@login_required
+def attendees(event_id: int):
+    event = _managed(event_id)
+    return render("events/attendees.html", event=event,
+                  going=services.attendees(db.session, event, Answer.GOING),
+                  waiting=services.attendees(db.session, event, Answer.WAITING),
+                  started=utcnow() >= event.starts_at, form=ConfirmForm())
+
+
+@bp.get("/<int:event_id>/attendees.csv")
+@login_required
+def attendees_csv(event_id: int):
+    event = _managed(event_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Name", "Email", "Answer", "Waiting position", "Captions", "Interpreter",
+                     "Other needs", "Attended"])
+    for answer in (Answer.GOING, Answer.WAITING):
+        for position, record in enumerate(services.attendees(db.session, event, answer), start=1):
+            writer.writerow([
+                _csv_safe(record.user.public_name), record.user.email or "", answer.value,
+                position if answer == Answer.WAITING else "", "yes" if record.needs_captions else "",
+                "yes" if record.needs_interpreter else "", _csv_safe(record.needs_other),
+                {True: "yes", False: "no", None: ""}[record.attended],
+            ])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-attendees.csv"'
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Spreadsheets run cells starting with these as formulas; a leading quote stops that."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.post("/<int:event_id>/attendance")
+@login_required
+def attendance(event_id: int):
+    event = _managed(event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ids = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
+    try:
+        count = services.mark_attendance(db.session, event, ids)
+    except services.EventError as error:
+        return done(url_for("events.attendees", event_id=event.id), error.message, category="error")
+    db.session.commit()
+    return done(url_for("events.attendees", event_id=event.id),
+                f"Attendance saved: {count} {'person' if count == 1 else 'people'} attended.")
+
+
+@bp.route("/<int:event_id>/follow-up", methods=["GET", "POST"])
+@login_required
+def followup(event_id: int):
+    event = _managed(event_id)
+    form = FollowupForm(obj=None if request.method == "POST" else _FollowupValues(event))
+    if form.validate_on_submit():
+        try:
+            sent = services.post_followup(db.session, event, form.summary.data, form.link.data or None,
+                                          form.action.data or "")
+        except services.EventError as error:
+            form.summary.errors.append(error.message)
+        else:
+            db.session.commit()
+            return done(url_for("events.show", event_id=event.id, _anchor="follow-up"),
+                        f"The follow-up is on the event page and was emailed to {sent} "
+                        f"{'attendee' if sent == 1 else 'attendees'}.")
+    status = 422 if request.method == "POST" else 200
+    return render("events/followup.html", form=form, event=event, status=status)
+
+
+class _FollowupValues:
+    def __init__(self, event: Event) -> None:
+        self.summary = event.followup_summary
+        self.link = event.followup_link
+        self.action = event.followup_action
+
+
+@bp.route("/<int:event_id>/feedback", methods=["GET", "POST"])
+@require(Permission.TAKE_PART)
+def feedback(event_id: int):
+    event = _load(event_id)
+    if not policies.can_give_feedback(event, services.find_rsvp(db.session, event, current_user), utcnow()):
+        abort(403)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        services.leave_feedback(db.session, event, current_user, int(form.rating.data), form.worked.data or "",
+                                form.improve.data or "")
+        db.session.commit()
+        return done(url_for("events.show", event_id=event.id), "Thank you for your feedback.")
+    status = 422 if request.method == "POST" else 200
+    return render("events/feedback.html", form=form, event=event, status=status)
+
+
+@bp.get("/<int:event_id>/feedback/results")
+@login_required
+def feedback_results(event_id: int):
+    event = _managed(event_id)
+    answers, average = services.feedback_summary(db.session, event)
+    return render("events/feedback_results.html", event=event, answers=answers, average=average)
+
