@@ -14,7 +14,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config
 from portal.core import assets, security
-from portal.core.mail import start_in_process_worker
+from portal.core.background import start_thread
+from portal.core.mail import deliver_due
 from portal.core.navigation import navigation
 from portal.core.permissions import Permission, can
 from portal.core.text import excerpt, render_markdown
@@ -152,5 +153,11 @@ def register_errors(app: Flask) -> None:
 
 
 def start_background_work(app: Flask) -> None:
+    """Under `make run`, deliver mail and send event reminders from threads of the server."""
     if app.config["MAIL_IN_PROCESS"] and not app.config["TESTING"]:
-        app.extensions["mail_worker_stop"] = start_in_process_worker(app)
+        from portal.cli import reminders_pass
+
+        app.extensions["background"] = [
+            start_thread(app, deliver_due, app.config["MAIL_WORKER_INTERVAL"], "mail-worker"),
+            start_thread(app, reminders_pass, app.config["REMINDER_INTERVAL"], "reminders"),
+        ]

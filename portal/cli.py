@@ -16,7 +16,10 @@ from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.passwords import problem_with
 from portal.blueprints.accounts.services import AccountError, NewAccount, create_verified_user
 from portal.core import migrations
-from portal.core.mail import deliver_due, run_worker
+from portal.blueprints.events import demo as events_demo
+from portal.blueprints.events.services import send_reminders
+from portal.core.background import run_periodically
+from portal.core.mail import deliver_due
 from portal.core.permissions import Role
 from portal.extensions import db
 
@@ -95,8 +98,10 @@ def seed_demo(if_empty: bool) -> None:
         click.echo("The database already has accounts; demo data not loaded.")
         return
     people = accounts_demo.seed(db.session)
+    events = events_demo.seed(db.session, people)
     db.session.commit()
-    click.echo(f"Demo data ready: {len(people)} demo accounts, password '{accounts_demo.DEMO_PASSWORD}'.")
+    click.echo(f"Demo data ready: {len(people)} demo accounts (password '{accounts_demo.DEMO_PASSWORD}'), "
+               f"{events} events.")
 
 
 @click.command("mail-worker")
@@ -111,12 +116,26 @@ def mail_worker(once: bool) -> None:
     stop = threading.Event()
     click.echo("Mail worker running; Ctrl+C stops it.")
     try:
-        run_worker(app, stop)
+        run_periodically(app, deliver_due, app.config["MAIL_WORKER_INTERVAL"], stop)
     except KeyboardInterrupt:
         stop.set()
 
 
+def reminders_pass(session) -> int:
+    """Send the reminders that are due and commit; returns how many were sent."""
+    sent = send_reminders(session)
+    session.commit()
+    return sent
+
+
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Email everyone going to an event that starts within a day. Run it as often as
+    you like (from cron, say every 10 minutes): each reminder goes once."""
+    click.echo(f"Sent {reminders_pass(db.session)} reminders.")
+
+
 def register(app: Flask) -> None:
-    for command in (db_cli, create_user, seed_demo, mail_worker):
+    for command in (db_cli, create_user, seed_demo, mail_worker, send_reminders_command):
         app.cli.add_command(command)
 

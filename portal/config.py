@@ -37,6 +37,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_MAX_ATTEMPTS": 5,
     "MAIL_WORKER_INTERVAL": 5,
     "MAIL_IN_PROCESS": False,
+    "REMINDER_INTERVAL": 300,
     "BASE_URL": None,
     "PROXY_COUNT": 0,
     "RATELIMIT_ENABLED": True,

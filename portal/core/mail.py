@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_mail import Message
 from sqlalchemy import CheckConstraint, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.core.db import Base, utcnow
-from portal.extensions import db
 
 log = logging.getLogger("portal.mail")
 
@@ -168,28 +166,6 @@ def deliver_due(session: Session, now: datetime | None = None) -> tuple[int, int
             row.sent_at = utcnow()
         session.commit()
     return sent, failed
-
-
-def run_worker(app: Flask, stop: threading.Event, interval: float | None = None) -> None:
-    """Deliver due mail every ``interval`` seconds until ``stop`` is set."""
-    interval = interval or app.config["MAIL_WORKER_INTERVAL"]
-    while not stop.is_set():
-        with app.app_context():
-            session = db.new_session()
-            try:
-                deliver_due(session)
-            except Exception:
-                log.exception("mail worker pass failed; trying again in %ss", interval)
-            finally:
-                session.close()
-        stop.wait(interval)
-
-
-def start_in_process_worker(app: Flask) -> threading.Event:
-    """Run the worker in a daemon thread (``make run``); set the returned event to stop it."""
-    stop = threading.Event()
-    threading.Thread(target=run_worker, args=(app, stop), name="mail-worker", daemon=True).start()
-    return stop
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -23,7 +23,10 @@ def _section(prefix: str) -> bool:
 
 def navigation() -> list[NavItem]:
     """The links for the current person; ``current`` marks the section they are in."""
-    items = [NavItem("Home", url_for("pages.home"), request.path == "/")]
+    items = [
+        NavItem("Home", url_for("pages.home"), request.path == "/"),
+        NavItem("Events", url_for("events.index"), _section("/events/")),
+    ]
     if current_user.is_authenticated:
         items.append(NavItem("Your account", url_for("accounts.settings"), _section("/account")))
         if can(Permission.MANAGE_COMMUNITY):

@@ -190,3 +190,15 @@ def public_feed_events(session: Session, now: datetime) -> list[Event]:
             .order_by(Event.starts_at).limit(500)
         )
     )
+
+
+def next_for(session: Session, user, now: datetime, limit: int = 3) -> list[Event]:
+    """The next few events the person is going to, for their start page."""
+    return list(
+        session.scalars(
+            select(Event).join(Rsvp, Rsvp.event_id == Event.id)
+            .where(Rsvp.user_id == user.id, Rsvp.answer == Answer.GOING, Event.ends_at > now,
+                   Event.status == EventStatus.PUBLISHED)
+            .order_by(Event.starts_at).limit(limit)
+        )
+    )

@@ -95,7 +95,7 @@ def test_preferences_with_htmx_return_the_form_and_an_announcement(signed_in):
                                 headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert body.startswith('<div id="preferences">')
+    assert body.startswith('<div id="preferences"')
     assert '<div id="live-region" hx-swap-oob="innerHTML">Your preferences have been saved.</div>' in body
 
 
