@@ -254,6 +254,8 @@ EVENT_FIELDS = (
 # Changing these tells everyone who is going or waiting.
 NOTIFIED_FIELDS = {"starts_at": "time", "ends_at": "time", "timezone": "time", "venue": "place",
                    "format": "place", "join_url": "joining link"}
+# Changing these changes the calendar entry, so its SEQUENCE goes up.
+CALENDAR_FIELDS = {"title", "summary", *NOTIFIED_FIELDS}
 
 
 @dataclass
@@ -290,11 +292,12 @@ def update_event(session: Session, event: Event, data: EventData) -> list[str]:
     """Apply the edit; tell people going or waiting when the time, place or link changed.
     Returns what changed, in words ("time", "place"), for the page to say."""
     changed = sorted({label for name, label in NOTIFIED_FIELDS.items() if getattr(event, name) != data.values[name]})
+    revised = any(getattr(event, name) != data.values[name] for name in CALENDAR_FIELDS)
     for name in EVENT_FIELDS:
         setattr(event, name, data.values[name])
     event.hosts = data.hosts
     event.topics = _topics(session, data.topics)
-    if changed:
+    if revised:
         event.sequence += 1
     session.flush()
     if changed and event.is_published:
@@ -385,6 +388,8 @@ def post_followup(session: Session, event: Event, summary: str, link: str | None
                   now: datetime | None = None) -> int:
     """Save the follow-up and email it once to each attendee; returns how many were emailed."""
     now = now or utcnow()
+    if not event.is_published:
+        raise EventError("Only an event that took place can have a follow-up.")
     if now < event.ends_at:
         raise EventError("A follow-up can be written once the event has ended.")
     event.followup_summary, event.followup_link, event.followup_action = summary, link, action
