@@ -13,6 +13,8 @@ from portal.blueprints.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.passwords import verify_password
 from portal.blueprints.accounts.services import find_by_email
+from portal.blueprints.events.demo import COMMUNITY
+from portal.blueprints.events.models import Event
 from portal.core import migrations
 from portal.core.db import utcnow
 from portal.core.mail import queue_email
@@ -80,7 +82,7 @@ def test_create_user_refuses_an_email_already_taken(app, session):
     assert count_users(session, ["priya@example.org"]) == 1
 
 
-def test_seed_demo_loads_the_four_demo_accounts_once(app, session):
+def test_seed_demo_loads_demo_people_and_events_once(app, session):
     assert session.scalar(select(func.count()).select_from(User)) == 0
 
     first = flask(app, "seed-demo", "--if-empty")
@@ -88,10 +90,11 @@ def test_seed_demo_loads_the_four_demo_accounts_once(app, session):
 
     for result in (first, again):
         assert result.exit_code == 0, result.output
-        assert result.output == "Demo data ready: 4 demo accounts, password 'demo-password'.\n"
+        assert result.output == "Demo data ready: 4 demo accounts (password 'demo-password'), 30 events.\n"
     session.rollback()  # keeps only what the commands committed
     assert count_users(session, DEMO_EMAILS) == 4
-    assert session.scalar(select(func.count()).select_from(User)) == 4
+    assert session.scalar(select(func.count()).select_from(User)) == 4 + len(COMMUNITY)
+    assert session.scalar(select(func.count()).select_from(Event)) == 30
     manager = find_by_email(session, "manager@example.org")
     assert (manager.role, manager.timezone) == ("manager", "Asia/Kolkata")
     assert manager.is_verified
