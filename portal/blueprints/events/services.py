@@ -157,6 +157,10 @@ def rsvp(session: Session, event: Event, user: User, going: bool, needs: Needs,
          now: datetime | None = None) -> RsvpResult:
     """Record the person's answer. Going takes a place, or a place on the waiting list
     when the event is full; not going gives a place back and promotes the next person."""
+    # Replies to one event take turns (a row lock on PostgreSQL; SQLite's BEGIN
+    # IMMEDIATE already serialises writers), so each person on the waiting list is
+    # told a different place and a double submit finds the first reply, not races it.
+    session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     now = now or utcnow()
     if not policies.rsvp_open(event, now):
         raise EventError("Replies to this event are closed.")
