@@ -352,7 +352,7 @@ def attendees_csv(event_id: int):
     for answer in (Answer.GOING, Answer.WAITING):
         for position, record in enumerate(services.attendees(db.session, event, answer), start=1):
             writer.writerow([
-                _csv_safe(record.user.public_name), record.user.email or "", answer.value,
+                _csv_safe(record.user.public_name), _csv_safe(record.user.email or ""), answer.value,
                 position if answer == Answer.WAITING else "", "yes" if record.needs_captions else "",
                 "yes" if record.needs_interpreter else "", _csv_safe(record.needs_other),
                 {True: "yes", False: "no", None: ""}[record.attended],

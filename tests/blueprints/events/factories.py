@@ -17,7 +17,8 @@ def make_event(session: Session, *, hosts=(), starts_in: timedelta = timedelta(d
                duration: timedelta = timedelta(hours=2), status: EventStatus = EventStatus.PUBLISHED,
                **fields) -> Event:
     number = next(_numbers)
-    starts = utcnow() + starts_in
+    # Whole minutes, as the event form enters them, so saving the form unchanged changes no time.
+    starts = utcnow().replace(second=0, microsecond=0) + starts_in
     event = Event(
         title=fields.pop("title", f"Event {number}"),
         summary=fields.pop("summary", f"Summary of event {number}"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -63,3 +65,14 @@ def event_data(event, **changes):
     topics = changes.pop("topics", [t.name for t in event.topics])
     values.update(changes)
     return EventData(values, hosts, topics)
+
+
+def text_of(response) -> str:
+    """The response body with HTML character references decoded ("You're", not "You&#39;re")."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def csrf_token(browser, url: str = "/sign-in") -> str:
+    """A CSRF token for this browser's session, read from a page's form."""
+    page = browser.client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
