@@ -35,7 +35,8 @@ def _people_filters() -> tuple[str | None, str, int]:
 def people():
     role, query, page = _people_filters()
     result = services.people(db.session, role=role, query=query, page=page)
-    return render("manage/people.html", "manage/_people_results.html",
+    found = f"{result.total} {'person' if result.total == 1 else 'people'}{' found' if query or role else ''}."
+    return render("manage/people.html", "manage/_people_results.html", announce=found,
                   result=result, role=role, query=query, roles=list(Role))
 
 
