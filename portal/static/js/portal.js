@@ -48,9 +48,18 @@
     if (next) { next.focus(); }
   }
 
+  // Display preferences saved through htmx apply at once, as they do after a reload.
+  function applyPreferences(container) {
+    var classes = container.getAttribute("data-preference-classes");
+    if (classes !== null) { document.documentElement.className = classes; }
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = document.getElementById(targetOf(event).id) || targetOf(event);
-    if (target && target.isConnected) { focusAfterSwap(target); }
+    if (target && target.isConnected) {
+      applyPreferences(target);
+      focusAfterSwap(target);
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () {
