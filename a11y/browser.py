@@ -126,10 +126,16 @@ class Chromium:
         """The current document's path and query, as the server saw it."""
         return self.js("return location.pathname + location.search")
 
+    def click(self, selector: str) -> None:
+        """Click the element, scrolled into view at once (the portal scrolls smoothly)."""
+        element = self.driver.find_element(By.CSS_SELECTOR, selector)
+        self.js("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+        element.click()
+
     def click_and_wait(self, selector: str) -> Navigation:
         """Click the element and wait for the page that follows."""
         self.js("window.__a11yOld = true;")
-        self.driver.find_element(By.CSS_SELECTOR, selector).click()
+        self.click(selector)
         return self._next_page()
 
     def fill_and_submit(self, values: dict[str, str], clear: bool, form: str = FORM) -> Navigation:

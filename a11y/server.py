@@ -10,6 +10,7 @@ recorder keeps the last responses so checks can read what the browser was sent
 from __future__ import annotations
 
 import gzip
+import http.client
 import os
 import re
 import threading
@@ -225,6 +226,19 @@ class LivePortal:
 
     def absolute(self, path: str) -> str:
         return self.url + path
+
+    def fetch(self, target: str, cookie: str = "") -> Exchange:
+        """GET ``target`` (path and query) over HTTP as a browser would, without following
+        redirects; ``cookie`` is a Cookie header (see ``Chromium.cookie_header``)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.server_port, timeout=30)
+        try:
+            connection.request("GET", target, headers={"Cookie": cookie, "Accept-Encoding": "gzip"})
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        path, _, query = target.partition("?")
+        return Exchange("GET", path, query, response.status, Headers(response.getheaders()), body)
 
     def user_id(self, role: str) -> int:
         with self.session() as session:

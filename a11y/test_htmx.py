@@ -1,0 +1,113 @@
+"""After every htmx swap the page is still accessible: the live region says what happened,
+focus is not lost to <body>, nothing stays busy, and axe, structure and keyboard checks
+pass on the page as swapped. Each interaction also leaves a state that works without
+JavaScript (a pushed URL loads the same results)."""
+
+from __future__ import annotations
+
+import time
+
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from a11y.checks import axe_violations, duplicate_ids, keyboard, structure
+from a11y.pages import PageState
+from a11y.report import Entry
+from a11y.server import ACCOUNTS
+
+LIVE_REGION = "return document.getElementById('live-region').textContent.trim()"
+SETTLED = "return !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+SWAP_STATE = """
+const focused = document.activeElement;
+return {
+  reloaded: !window.__a11yBeforeSwap,
+  busy: [...document.querySelectorAll('[aria-busy=true]')].map(el => el.id || el.tagName),
+  focus: !focused || focused === document.body || !focused.isConnected ? null : (focused.id || focused.tagName),
+  errors: Boolean(document.getElementById('error-summary')),
+};
+"""
+
+
+def begin(chromium, role: str, path: str) -> None:
+    """Open ``path`` as ``role`` with an empty live region and a marker that a reload would lose."""
+    chromium.use_role(role)
+    chromium.open(path)
+    chromium.js("window.__a11yBeforeSwap = true; document.getElementById('live-region').textContent = '';")
+
+
+def after_swap(chromium, endpoint: str, name: str, announcement: str) -> list[str]:
+    """Wait for the swap to finish (its announcement in the live region), then check the page."""
+    try:
+        chromium.wait_until(lambda: chromium.js(LIVE_REGION) == announcement, f"the live region to say {announcement!r}")
+    except TimeoutException:
+        return [f"live region: it says {chromium.js(LIVE_REGION)!r}, not {announcement!r}"]
+    chromium.wait_until(lambda: chromium.js(SETTLED), "htmx to settle")
+    state = chromium.js(SWAP_STATE)
+    problems = []
+    if state["reloaded"]:
+        problems.append("htmx: the whole page reloaded instead of swapping in place")
+    if state["busy"]:
+        problems.append(f"aria-busy: still true on {state['busy']} after the swap")
+    if state["focus"] is None:
+        problems.append("focus: it fell to <body> (or a removed element) after the swap; move it to the new content")
+    page = PageState(endpoint, name, chromium.role, chromium.target(), status=422 if state["errors"] else 200)
+    problems += duplicate_ids(chromium)
+    problems += structure(chromium, page)
+    problems += axe_violations(chromium)[0]
+    problems += keyboard(chromium)
+    return problems
+
+
+def record(report, chromium, page: str, name: str, started: float, problems: list[str]) -> None:
+    report.add(Entry("After htmx swaps", page, name, chromium.driver.current_url, None,
+                     chromium.driver.title, seconds=time.monotonic() - started, problems=problems))
+    assert not problems, f"{page} [{name}]:\n  - " + "\n  - ".join(problems)
+
+
+def test_saving_preferences_swaps_the_form_and_applies_them_at_once(chromium, report):
+    started = time.monotonic()
+    begin(chromium, "member", "/account/preferences")
+    chromium.click("label[for=large_text]")
+    chromium.click("#preferences button[type=submit]")
+    problems = after_swap(chromium, "accounts.preferences", "larger text saved", "Your preferences have been saved.")
+    if not chromium.js("return document.documentElement.classList.contains('pref-large-text')"):
+        problems.append("preferences: larger text was saved but the page does not show it until a reload")
+    chromium.js("document.getElementById('live-region').textContent = '';")
+    chromium.click("label[for=large_text]")
+    chromium.click("#preferences button[type=submit]")
+    problems += after_swap(chromium, "accounts.preferences", "larger text turned off", "Your preferences have been saved.")
+    if chromium.js("return document.documentElement.classList.contains('pref-large-text')"):
+        problems.append("preferences: larger text was turned off but the page still shows it")
+    record(report, chromium, "accounts.preferences", "save, then undo, with htmx", started, problems)
+
+
+def test_filtering_people_swaps_the_results_and_pushes_a_working_url(chromium, report):
+    started = time.monotonic()
+    begin(chromium, "manager", "/manage/people")
+    chromium.type_into("#q", "Sample")
+    Select(chromium.driver.find_element(By.ID, "role")).select_by_value("manager")
+    chromium.click("form[role=search] button")
+    chromium.wait_until(lambda: "found" in chromium.js("return document.getElementById('people-heading').textContent"),
+                        "the filtered results")
+    heading = chromium.js("return document.getElementById('people-heading').textContent.trim()")
+    problems = after_swap(chromium, "manage.people", "filtered", heading + ".")
+    pushed = chromium.target()
+    if pushed != "/manage/people?q=Sample&role=manager":
+        problems.append(f"history: the URL is {pushed} after filtering; push the filter's own URL")
+    chromium.open(pushed)
+    reloaded = chromium.js("return document.getElementById('people-heading').textContent.trim()")
+    if reloaded != heading:
+        problems.append(f"history: loading {pushed} shows {reloaded!r}, but the swap showed {heading!r}")
+    record(report, chromium, "manage.people", "filter by name and role with htmx", started, problems)
+
+
+def test_resending_the_confirmation_link_swaps_the_notice(chromium, report):
+    started = time.monotonic()
+    begin(chromium, "unverified", "/")
+    chromium.click("#verify-notice button")
+    problems = after_swap(chromium, "pages.home", "confirmation link sent",
+                          f"We have sent a new confirmation link to {ACCOUNTS['unverified']}.")
+    if "Send another link" not in chromium.js("return document.getElementById('verify-notice').textContent"):
+        problems.append("verify notice: after resending, its button should offer another link")
+    record(report, chromium, "pages.home", "resend the confirmation link with htmx", started, problems)

@@ -1,0 +1,80 @@
+"""Checks across pages: SQL queries stay flat as the community grows tenfold, every page
+has its own title, and scripts and styles are compressed, deferred and cached for a year."""
+
+from __future__ import annotations
+
+import re
+import time
+from html import unescape
+
+from a11y.checks import QUERY_BUDGET
+from a11y.pages import all_states
+from a11y.report import Entry
+
+GET_STATES = [state for state in all_states() if state.submission is None]
+ONE_YEAR = "max-age=31536000"
+
+
+def query_counts(portal, chromium) -> dict[str, int | None]:
+    return {state.id: portal.fetch(state.url(portal), chromium.cookie_header(state.role)).query_count
+            for state in GET_STATES}
+
+
+def test_queries_do_not_grow_with_ten_times_the_people(portal, chromium, report):
+    started = time.monotonic()
+    people = portal.people_count()
+    before = query_counts(portal, chromium)
+    portal.multiply_people(10)
+    try:
+        after = query_counts(portal, chromium)
+    finally:
+        portal.remove_added_people()
+    problems = []
+    for state in GET_STATES:
+        was, now = before[state.id], after[state.id]
+        if was is None or now is None:
+            problems.append(f"{state.id}: no X-Query-Count header")
+        elif now > was:
+            problems.append(f"{state.id}: {was} SQL queries with {people} people but {now} with {people * 10}; "
+                            "something queries once per row (load related rows in one query)")
+        elif now > QUERY_BUDGET:
+            problems.append(f"{state.id}: {now} SQL queries; the budget is {QUERY_BUDGET}")
+    report.add(Entry("Across pages", "every GET page state", f"SQL queries with {people} and {people * 10} people",
+                     seconds=time.monotonic() - started, problems=problems))
+    assert not problems, "Query budget:\n  - " + "\n  - ".join(problems)
+
+
+def test_every_page_has_its_own_title(portal, chromium, report):
+    started = time.monotonic()
+    endpoints_by_title: dict[str, set[str]] = {}
+    for state in GET_STATES:
+        page = portal.fetch(state.url(portal), chromium.cookie_header(state.role))
+        if page.status != 200:
+            continue  # a redirect or an error page, shared by design
+        title = unescape(re.search(r"<title>(.*?)</title>", page.text, re.S).group(1)).strip()
+        endpoints_by_title.setdefault(title, set()).add(state.endpoint)
+    problems = [f"title \"{title}\" is used by {', '.join(sorted(endpoints))}; give each page its own title"
+                for title, endpoints in endpoints_by_title.items() if len(endpoints) > 1]
+    report.add(Entry("Across pages", "every GET page state", f"{len(endpoints_by_title)} distinct titles",
+                     seconds=time.monotonic() - started, problems=problems))
+    assert not problems, "Titles:\n  - " + "\n  - ".join(problems)
+
+
+def test_scripts_and_styles_are_compressed_deferred_and_cached_for_a_year(portal, report):
+    started = time.monotonic()
+    page = portal.fetch("/").text
+    problems = [f"script {tag} is not deferred; scripts must not block the first paint"
+                for tag in re.findall(r"<script\b[^>]*>", page) if " defer" not in tag]
+    assets = re.findall(r'(?:href|src)="(/assets/[^"]+)"', page)
+    assert assets, "the home page links no fingerprinted assets"
+    for url in assets:
+        asset = portal.fetch(url)
+        cache = asset.headers.get("Cache-Control", "")
+        if asset.status != 200 or ONE_YEAR not in cache or "immutable" not in cache:
+            problems.append(f"{url}: status {asset.status}, Cache-Control {cache!r}; "
+                            f"serve it with {ONE_YEAR}, immutable")
+        if asset.headers.get("Content-Encoding") != "gzip":
+            problems.append(f"{url}: sent uncompressed to a browser that accepts gzip")
+    report.add(Entry("Across pages", "assets", f"{len(assets)} scripts and styles",
+                     seconds=time.monotonic() - started, problems=problems))
+    assert not problems, "Assets:\n  - " + "\n  - ".join(problems)
