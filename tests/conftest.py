@@ -61,7 +61,8 @@ def app(database_url, tmp_path_factory):
     application = create_app(test_settings(database_url), instance_path=instance)
     application.test_client_class = PortalTestClient
     migrations.upgrade(db.state(application).engine)
-    return application
+    yield application
+    db.state(application).engine.dispose()
 
 
 @pytest.fixture(autouse=True)
