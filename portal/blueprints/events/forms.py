@@ -15,6 +15,9 @@ from portal.core.forms import MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.time import zone
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
@@ -44,8 +47,14 @@ class DateField(StringField):
         self.what = what
 
     def pre_validate(self, form) -> None:
-        if self.data and parse_date(self.data) is None:
+        if not self.data:
+            return
+        day = parse_date(self.data)
+        if day is None:
             raise ValidationError(f"Enter the {self.what} as a real date, like 2026-12-04")
+        # Beyond these, times overflow when converted to UTC; the month calendar stops there too.
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(f"The {self.what} must be between {FIRST_YEAR} and {LAST_YEAR}")
 
 
 class TimeField(StringField):
@@ -115,12 +124,13 @@ class EventForm(FlaskForm):
     def validate_capacity(self, field) -> None:
         if not field.data:
             return
-        if not field.data.isdigit():
+        # ASCII digits only: int() refuses "²", and a few thousand digits are too many for it.
+        if not (field.data.isascii() and field.data.isdigit()):
             raise ValidationError("Enter the number of places as a whole number, like 30, or leave it empty")
+        if len(field.data.lstrip("0")) > len(str(MAX_CAPACITY)) or int(field.data) > MAX_CAPACITY:
+            raise ValidationError(f"The number of places must be {MAX_CAPACITY:,} or fewer")
         if int(field.data) < 1:
             raise ValidationError("The number of places must be at least 1, or leave it empty for no limit")
-        if int(field.data) > MAX_CAPACITY:
-            raise ValidationError(f"The number of places must be {MAX_CAPACITY:,} or fewer")
 
     def validate_venue(self, field) -> None:
         if self.format.data in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not field.data:
