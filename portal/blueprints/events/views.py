@@ -274,7 +274,9 @@ def create():
 @login_required
 def edit(event_id: int):
     event = _managed(event_id)
-    form = EventForm(obj=event)
+    # Only the blank form takes the event's values: a posted form missing a field must
+    # not fall back to the event's own (an int capacity, a list of hosts) and crash.
+    form = EventForm(obj=event if request.method == "GET" else None)
     if request.method == "GET":
         _fill_form(form, event)
     elif data := _validated(form, is_new=False):

@@ -145,6 +145,20 @@ def test_bad_input_when_editing_keeps_the_event_as_it_was(browser, session, even
     assert (event.title, event.capacity, event.join_url) == ("Finding a mentor", 10, "https://meet.example.org/room")
 
 
+def test_an_edit_posted_with_fields_missing_is_refused_not_crashed(browser, session, event, host):
+    sign_in(browser, host)
+    browser.get(f"/events/{event.id}/edit")
+    token = dict(browser.form(button="Save event").fields)["csrf_token"]
+    response = browser.client.post(f"/events/{event.id}/edit", data={"csrf_token": token, "title": "Only this"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for field in ("summary", "start_date", "timezone", "format", "hosts"):
+        assert f'id="{field}-error"' in page, field
+    assert 'value="Only this"' in page
+    session.refresh(event)
+    assert event.title == "Finding a mentor"
+
+
 def test_an_edited_event_may_keep_a_start_in_the_past(browser, session, host):
     started = make_event(session, hosts=[host], starts_in=-timedelta(hours=1))
     sign_in(browser, host)
