@@ -35,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "Mentoring Circle <no-reply@localhost>",
     "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_TIMEOUT": 30,
     "MAIL_WORKER_INTERVAL": 5,
     "MAIL_IN_PROCESS": False,
     "REMINDER_INTERVAL": 300,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -108,12 +109,23 @@ def _write_to_folder(row: OutboxMessage, message: Message) -> Path:
     return path
 
 
+def _smtp_send(message: Message, recipient: str) -> None:
+    """Send through the configured SMTP server, with a timeout so a stalled server
+    cannot hold the worker (Flask-Mail's own connection has none)."""
+    cfg = current_app.config
+    smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if cfg["MAIL_USERNAME"] and cfg["MAIL_PASSWORD"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+        smtp.sendmail(message.sender, [recipient], message.as_bytes())
+
+
 def _send(row: OutboxMessage) -> None:
     message = build_message(row)
     if current_app.config.get("MAIL_SERVER"):
-        mail = current_app.extensions["mail"]
-        with mail.connect() as connection:
-            connection.send(message)
+        _smtp_send(message, row.recipient)
         log.info("mail sent id=%s", row.id)
     else:
         path = _write_to_folder(row, message)

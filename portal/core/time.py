@@ -87,13 +87,13 @@ def format_for_viewer(moment: datetime, event_zone: str, viewer_zone: str, with_
     local = moment.astimezone(zone(viewer_zone))
     same_day = local.date() == moment.astimezone(zone(event_zone)).date()
     when = f"{local:%H:%M}" if same_day else f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
-    return f"{text} ({when} your time, {local.tzname()})"
+    return f"{text} ({when} your time, {_zone_label(local, viewer_zone)})"
 
 
 def event_time_tag(moment: datetime, event_zone: str) -> Markup:
     """A ``<time>`` element for an event's time, for the current viewer."""
     text = format_for_viewer(moment, event_zone, viewer_zone_name())
-    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(timespec="seconds"), text)
 
 
 def local_date(moment: datetime, zone_name: str) -> date:

@@ -19,11 +19,12 @@ from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask_mail import Connection
+
 from jinja2 import ChainableUndefined
 from sqlalchemy import func, select
 
 from portal.core.db import utcnow
+from portal.core import mail as mail_module
 from portal.core.mail import LEASE, OutboxMessage, deliver_due, queue_email
 from portal.extensions import mail
 
@@ -209,11 +210,11 @@ def test_message_claimed_by_a_worker_that_died_is_sent_after_the_lease(session, 
     row = queue_verification(session)
     now = utcnow()
 
-    def die(connection, message):
+    def die(message, recipient):
         raise WorkerKilled
 
     with monkeypatch.context() as patch:
-        patch.setattr(Connection, "send", die)
+        patch.setattr(mail_module, "_smtp_send", die)
         with pytest.raises(WorkerKilled):
             deliver_due(session, now=now)
     session.rollback()  # the dead worker's open transaction is lost; its claim was committed
@@ -278,3 +279,18 @@ def test_every_link_in_an_email_is_also_a_visible_url(app, session, monkeypatch,
         assert href in urls.values(), f"{template}.html links to {href!r}, not a known URL"
         assert href in "".join(html.text), f"{template}.html does not show {href} as text"
         assert href in row.text_body, f"{template}.txt does not show {href}"
+
+
+def test_a_server_that_accepts_and_then_stalls_times_out_and_is_retried(session, use_smtp, app, monkeypatch):
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        use_smtp(listener.getsockname()[1])
+        monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 0.5)
+        row = queue_verification(session)
+
+        assert deliver_due(session) == (0, 1)
+
+        assert (row.status, row.attempts) == ("queued", 1)
+        assert "timed out" in row.last_error
+    finally:
+        listener.close()
