@@ -242,8 +242,9 @@ def test_a_full_event_offers_the_waiting_list_and_gives_the_position(browser, se
     assert "The event is full: saying yes puts you on the waiting list." in browser.html
     response = browser.submit({"answer": "going"}, button="Send reply", follow=False, headers=HX)
     body = text_of(response)
-    assert "You're number 2 on the waiting list." in body
+    assert "<strong>You're number 2 on the waiting list.</strong>" in body
     assert '<div id="live-region" hx-swap-oob="innerHTML">The event is full. You\'re number 2 on the waiting list.</div>' in body
+    assert "<strong>You're number 2 on the waiting list.</strong>" in text_of(browser.get(f"/events/{full.id}"))
 
 
 def test_a_reply_without_an_answer_is_refused_and_keeps_the_needs_typed(browser, session, event, member):
