@@ -132,6 +132,10 @@ class EventForm(FlaskForm):
         if int(field.data) < 1:
             raise ValidationError("The number of places must be at least 1, or leave it empty for no limit")
 
+    def validate_topics(self, field) -> None:
+        if any(len(name.strip()) > 60 for name in (field.data or "").split(",")):
+            raise ValidationError("Each topic must be 60 characters or fewer")
+
     def validate_venue(self, field) -> None:
         if self.format.data in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not field.data:
             raise ValidationError("Enter the venue's address for an in-person or hybrid event")

@@ -56,6 +56,8 @@ CASES = [
     pytest.param({"hosts": "hana@example.org\nnobody@example.org"}, "hosts",
                  "No member has the email address nobody@example.org", id="unknown host"),
     pytest.param({"hosts": ""}, "hosts", "Enter the email address of at least one host", id="no host"),
+    pytest.param({"topics": "Careers, " + "Long" * 16}, "topics", "Each topic must be 60 characters or fewer",
+                 id="topic 64 characters"),
     pytest.param({"title": ""}, "title", "Enter a title", id="no title"),
     pytest.param({"summary": ""}, "summary", "Enter a one-sentence summary", id="no summary"),
     pytest.param({"start_date": ""}, "start_date", "Enter the start date, like 2026-12-04", id="no start date"),
@@ -176,6 +178,12 @@ def test_an_in_person_event_keeps_its_venue_and_an_online_one_drops_it(creating,
     creating.submit(_answers({"format": "online", "venue": "Ignored"}), button="Save event")
     online = session.scalars(select(Event).where(Event.id != event.id)).one()
     assert online.venue is None
+
+
+def test_host_addresses_are_matched_whatever_their_case_and_separator(creating, session, host, manager):
+    creating.submit(_answers({"hosts": " HANA@Example.org , mia@example.org\n"}), button="Save event")
+    event = session.scalars(select(Event)).one()
+    assert sorted(h.email for h in event.hosts) == ["hana@example.org", "mia@example.org"]
 
 
 def test_times_are_entered_in_the_events_zone(creating, session):
