@@ -25,7 +25,7 @@ from portal.blueprints.events.models import PROVISION_NAMES, PROVISIONS, Answer,
 from portal.core.db import utcnow
 from portal.core.htmx import done, render, wants_fragment
 from portal.core.permissions import Permission, require
-from portal.core.time import viewer_zone_name, zone
+from portal.core.time import month_label, viewer_zone_name, zone
 from portal.extensions import db
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -69,7 +69,10 @@ def index():
     now = utcnow()
     result = queries.upcoming(db.session, filters, _page(), now, include_drafts=policies.can_create(current_user))
     answers = services.answers_by_event(db.session, current_user, [e.id for e in result.items])
-    return render("events/index.html", "events/_results.html", result=result, filters=filters,
+    found = (f"{result.total} {'event' if result.total == 1 else 'events'}"
+             f"{' match your filters' if filters.active else ''}"
+             f"{f', page {result.number} of {result.pages}' if result.pages > 1 else ''}.")
+    return render("events/index.html", "events/_results.html", announce=found, result=result, filters=filters,
                   topics=queries.topics(db.session), answers=answers, provisions=PROVISIONS,
                   formats=list(EventFormat), viewer_zone=viewer_zone_name())
 
@@ -93,7 +96,10 @@ def calendar(year: int, month: int):
     zone_name = viewer_zone_name()
     shown = queries.month(db.session, year, month, zone_name, include_drafts=policies.can_create(current_user))
     today = utcnow().astimezone(zone(zone_name)).date()
-    return render("events/calendar.html", "events/_month.html", month=shown, today=today, zone_name=zone_name)
+    count = sum(len(events) for events in shown.by_day.values())
+    shown_now = f"{month_label(shown.first)}: {count or 'no'} {'event' if count == 1 else 'events'}."
+    return render("events/calendar.html", "events/_month.html", announce=shown_now, month=shown, today=today,
+                  zone_name=zone_name)
 
 
 @bp.get("/mine")
