@@ -583,3 +583,33 @@ def test_managers_see_every_draft_and_hosts_see_theirs(app, session, host, manag
         b = browser_for(app, viewer)
         assert b.get(f"/events/{draft.id}").status_code == 200
         assert "Secret plans" in b.get("/events/mine" if viewer is host else "/events/").get_data(as_text=True)
+
+
+def test_overlong_needs_are_refused_and_kept(browser, session, event, member):
+    sign_in(browser, member)
+    browser.get(f"/events/{event.id}")
+    response = browser.submit({"answer": "going", "needs_other": "n" * 501}, button="Send reply", follow=False)
+    assert response.status_code == 422
+    page = text_of(response)
+    assert 'id="needs_other-error"' in page and "Your access needs must be 500 characters or fewer" in page
+    assert "n" * 501 in page
+    assert services.find_rsvp(session, event, member) is None
+
+
+def test_an_overlong_cancellation_reason_is_refused_and_kept(browser, session, event, manager):
+    sign_in(browser, manager)
+    browser.get(f"/events/{event.id}/cancel")
+    response = browser.submit({"reason": "r" * 1001, "confirm": True}, button="Cancel the event", follow=False)
+    assert response.status_code == 422
+    assert 'id="reason-error"' in browser.html and "r" * 1001 in browser.html
+    session.refresh(event)
+    assert event.is_published
+
+
+def test_the_event_page_names_the_events_zone_and_the_viewers(browser, session, host):
+    event = make_event(session, hosts=[host], timezone="Europe/London")
+    sign_in(browser, make_user(session, timezone="Europe/Paris"))
+    page = text_of(browser.get(f"/events/{event.id}"))
+    local = event.starts_at.astimezone(ZoneInfo("Europe/Paris"))
+    assert f"({local:%H:%M} your time, {local.tzname()})" in page
+    assert f'<time datetime="{event.starts_at.isoformat()}">' in page
