@@ -17,11 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, select
 
-from portal.blueprints.accounts import passwords
 from portal.blueprints.accounts.models import User
 from portal.blueprints.events import queries, services
 from portal.blueprints.events.models import PROVISION_NAMES, Event, Topic, event_host, event_topic
@@ -38,12 +36,6 @@ SMALL, LARGE = 50, 5_000
 MONTHS_BACK, MONTHS_AHEAD = 12, 24
 TOPICS = ["Careers", "Confidence", "Data skills", "Design", "Funding", "Leadership", "Networking",
           "Public speaking", "Research", "Wellbeing"]
-
-
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch):
-    """Real argon2 costs most of a second a hash here; these tests are not about it."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 # Data
