@@ -119,7 +119,10 @@ def _rsvp_context(event: Event, form: RsvpForm | None = None) -> dict:
     now = utcnow()
     record = services.find_rsvp(db.session, event, current_user) if current_user.is_authenticated else None
     if form is None:
-        form = RsvpForm(obj=record, answer=record.answer if record and record.answer != Answer.WAITING else None)
+        form = RsvpForm(obj=record)
+        if record and record.answer == Answer.WAITING:
+            # They said yes: the form shows it, so changing only their needs keeps their place in the queue.
+            form.answer.data = Answer.GOING.value
     return {
         "event": event,
         "rsvp": record,

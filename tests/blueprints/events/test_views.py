@@ -613,3 +613,24 @@ def test_the_event_page_names_the_events_zone_and_the_viewers(browser, session, 
     local = event.starts_at.astimezone(ZoneInfo("Europe/Paris"))
     assert f"({local:%H:%M} your time, {local.tzname()})" in page
     assert f'<time datetime="{event.starts_at.isoformat()}">' in page
+
+
+def test_someone_waiting_sees_their_yes_and_can_update_their_needs(browser, session, host, member):
+    full = make_event(session, hosts=[host], capacity=1)
+    reply(session, full, make_user(session))
+    reply(session, full, member)
+    sign_in(browser, member)
+    browser.get(f"/events/{full.id}")
+    assert dict(browser.form(button="Send reply").fields).get("answer") == "going"
+    browser.submit({"needs_captions": True}, button="Send reply")
+    assert "The event is full. You're number 1 on the waiting list." in text_of(browser.page)
+    record = services.find_rsvp(session, full, member)
+    assert record.answer == Answer.WAITING and record.needs_captions
+
+
+def test_a_cancelled_event_offers_no_follow_up(browser, session, host):
+    called_off = make_event(session, hosts=[host], starts_in=-timedelta(hours=3), status=EventStatus.CANCELLED)
+    sign_in(browser, host)
+    page = text_of(browser.get(f"/events/{called_off.id}"))
+    assert "Hosting tools" in page
+    assert "Write a follow-up" not in page and "Read the feedback" not in page
