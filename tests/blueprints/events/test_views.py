@@ -634,3 +634,18 @@ def test_a_cancelled_event_offers_no_follow_up(browser, session, host):
     page = text_of(browser.get(f"/events/{called_off.id}"))
     assert "Hosting tools" in page
     assert "Write a follow-up" not in page and "Read the feedback" not in page
+
+
+def test_the_edit_form_shows_the_reply_by_time_in_the_events_zone(browser, session, host):
+    event = make_event(session, hosts=[host], timezone="Asia/Tokyo")
+    event.rsvp_deadline = event.starts_at - timedelta(days=1, hours=2)
+    session.flush()
+    sign_in(browser, host)
+    browser.get(f"/events/{event.id}/edit")
+    filled = dict(browser.form(button="Save event").fields)
+    local = event.rsvp_deadline.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (filled["deadline_date"], filled["deadline_time"]) == (local.date().isoformat(), f"{local:%H:%M}")
+    browser.submit({"deadline_date": "", "deadline_time": ""}, button="Save event")
+    assert "The event has been saved." in text_of(browser.page)
+    session.refresh(event)
+    assert event.rsvp_deadline is None
