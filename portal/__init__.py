@@ -13,10 +13,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config
+from portal.blueprints.forums.models import Audience
 from portal.core import assets, security
 from portal.core.background import start_thread
 from portal.core.mail import deliver_due
-from portal.core.navigation import navigation
+from portal.blueprints.pages.navigation import navigation
 from portal.core.permissions import Permission, can
 from portal.core.text import excerpt, render_markdown
 from portal.core.time import clock, day_label, event_time_tag, group_by_day, month_label, time_tag
@@ -71,10 +72,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.blueprints.accounts.views import bp as accounts
     from portal.blueprints.events.views import bp as events
+    from portal.blueprints.forums.views import bp as forums
     from portal.blueprints.manage.views import bp as manage
     from portal.blueprints.pages.views import bp as pages
 
-    for blueprint in (pages, accounts, events, manage):
+    for blueprint in (pages, accounts, events, forums, manage):
         app.register_blueprint(blueprint)
 
 
@@ -89,7 +91,7 @@ def register_templates(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         markdown=render_markdown, excerpt=excerpt, day_label=day_label, group_by_day=group_by_day,
-        month_label=month_label, clock=clock,
+        month_label=month_label, clock=clock, audience_label=lambda value: Audience(value).label,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -33,11 +33,14 @@ class Permission(enum.StrEnum):
     MANAGE_COMMUNITY = "manage-community"
     VIEW_PEOPLE = "view-people"
     MANAGE_ROLES = "manage-roles"
+    MODERATE = "moderate"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset({Permission.TAKE_PART}),
-    Role.MANAGER: frozenset({Permission.TAKE_PART, Permission.MANAGE_COMMUNITY, Permission.VIEW_PEOPLE}),
+    Role.MANAGER: frozenset(
+        {Permission.TAKE_PART, Permission.MANAGE_COMMUNITY, Permission.VIEW_PEOPLE, Permission.MODERATE}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 
@@ -45,11 +48,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 def has_permission(user: User | None, permission: Permission) -> bool:
     """True when ``user`` is an active, signed-in person whose role grants ``permission``.
 
-    Taking part also needs a verified email address, whatever the role.
+    Taking part also needs a verified email address and no suspension, whatever the role.
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if permission is Permission.TAKE_PART and not user.is_verified:
+    if permission is Permission.TAKE_PART and (not user.is_verified or user.is_suspended):
         return False
     return permission in ROLE_PERMISSIONS[Role(user.role)]
 

@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import CheckConstraint, create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
+from portal.blueprints.forums.search import is_search_object
 from portal.core import migrations
 from portal.core.db import Database
 from portal.models import metadata
@@ -64,7 +65,12 @@ def empty_engine(request, tmp_path):
 
 
 def tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names())
+    """Tables the models describe (the search index is made per database, outside them)."""
+    return {name for name in inspect(engine).get_table_names() if not is_search_object(name)}
+
+
+def search_tables(engine: Engine) -> set[str]:
+    return {name for name in inspect(engine).get_table_names() if is_search_object(name)}
 
 
 def head() -> str:
@@ -75,6 +81,8 @@ def test_upgrade_from_empty_builds_every_table(empty_engine):
     migrations.upgrade(empty_engine)
 
     assert tables(empty_engine) == set(metadata.tables) | {ALEMBIC_TABLE}
+    expected_search = "forum_search" if empty_engine.dialect.name == "postgresql" else "forum_search_fts"
+    assert expected_search in search_tables(empty_engine)
     assert migrations.current(empty_engine) == head()
 
 
@@ -110,4 +118,6 @@ def test_downgrade_to_base_leaves_no_tables_and_upgrade_works_again(empty_engine
 
     migrations.upgrade(empty_engine)
     assert tables(empty_engine) == set(metadata.tables) | {ALEMBIC_TABLE}
+    expected_search = "forum_search" if empty_engine.dialect.name == "postgresql" else "forum_search_fts"
+    assert expected_search in search_tables(empty_engine)
     assert migrations.pending_changes(empty_engine) == []

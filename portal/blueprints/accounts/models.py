@@ -51,6 +51,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    suspended_at: Mapped[datetime | None]
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="")
 
     pronouns: Mapped[str] = mapped_column(String(40), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
@@ -68,6 +70,10 @@ class User(Base):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def is_deleted(self) -> bool:

@@ -1,7 +1,7 @@
 """Finding events: the upcoming list, past events, a month, and a person's own events.
 
 Each listing runs a fixed number of queries whatever the number of events:
-a count, a page, and one query each for the page's hosts and topics.
+a count and a page (the cards show neither hosts nor topics, so neither is loaded).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.blueprints.events.models import PROVISION_NAMES, Answer, Event, EventStatus, Rsvp, Topic, event_host, event_topic
 from portal.core.time import zone
@@ -74,8 +74,7 @@ def _paginate(session: Session, query: Select, order, page: int) -> Page:
     number = min(max(page, 1), pages)
     items = list(
         session.scalars(
-            query.options(selectinload(Event.hosts), selectinload(Event.topics))
-            .order_by(*order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+            query.order_by(*order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
         )
     )
     return Page(items, number, pages, total)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
 
 from portal.blueprints.accounts.forms import RoleForm
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.services import AccountError, set_role
+from portal.blueprints.forums import services as forum_services
+from portal.blueprints.forums.forms import ModerationActionForm
+from portal.blueprints.forums.models import Post
 from portal.blueprints.manage import services
 from portal.core.htmx import done, render
 from portal.core.permissions import Permission, Role, require
@@ -57,3 +61,44 @@ def change_role(user_id: int):
             return done(url_for("manage.people"), f"{person.display_name} is now: {person.role_label}.")
     status = 422 if request.method == "POST" else 200
     return render("manage/change_role.html", form=form, person=person, status=status)
+
+
+@bp.get("/reports")
+@require(Permission.MODERATE)
+def reports():
+    return render("manage/reports.html", reports=forum_services.open_reports(db.session), form=ModerationActionForm())
+
+
+@bp.post("/reports/<int:post_id>")
+@require(Permission.MODERATE)
+def resolve_report(post_id: int):
+    post = db.session.get(Post, post_id)
+    if post is None:
+        abort(404)
+    form = ModerationActionForm()
+    if form.validate_on_submit():
+        try:
+            _moderate(post, form.action.data, form.reason.data or "")
+        except forum_services.ForumError as error:
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            return done(url_for("manage.reports"), MODERATION_DONE[form.action.data])
+    return render("manage/reports.html", reports=forum_services.open_reports(db.session), form=form,
+                  failed_post_id=post.id, status=422)
+
+
+MODERATION_DONE = {
+    "dismiss": "The report is dismissed.",
+    "hide": "The post is hidden and its author told why.",
+    "suspend": "The post is hidden and its author suspended from taking part.",
+}
+
+
+def _moderate(post: Post, action: str, reason: str) -> None:
+    if action == "dismiss":
+        forum_services.dismiss_reports(db.session, post, current_user)
+        return
+    if action == "suspend":
+        forum_services.suspend_author(db.session, post, current_user, reason)
+    forum_services.hide_post(db.session, post, current_user, reason)

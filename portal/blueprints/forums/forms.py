@@ -1,0 +1,82 @@
+"""Forum forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from portal.blueprints.forums.models import Audience
+from portal.core.forms import MaxLength, PlainText, Required, strip
+
+TITLE_MAX = 150
+BODY_MAX = 20_000
+
+
+class RealTitle:
+    """A title needs at least one letter or digit: "???" says nothing."""
+
+    def __call__(self, form, field) -> None:
+        if field.data and not any(ch.isalnum() for ch in field.data):
+            raise ValidationError("The title needs some words, not only symbols")
+
+
+def _body(label: str = "Your message") -> TextAreaField:
+    return TextAreaField(label, filters=[strip], validators=[
+        Required("Write your message"), MaxLength(BODY_MAX, "Your message")])
+
+
+class ThreadForm(FlaskForm):
+    title = StringField("Title", filters=[strip], validators=[
+        Required("Enter a title"), MaxLength(TITLE_MAX, "The title"), PlainText("The title"), RealTitle()])
+    body = _body()
+
+
+class ReplyForm(FlaskForm):
+    body = _body("Your reply")
+
+
+class EditForm(FlaskForm):
+    body = _body()
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField("What is wrong with this post?", filters=[strip], validators=[
+        Required("Tell the moderators what is wrong with the post"), MaxLength(1000, "The reason")])
+
+
+class ModerateThreadForm(FlaskForm):
+    title = StringField("Title", filters=[strip], validators=[
+        Required("Enter a title"), MaxLength(TITLE_MAX, "The title"), PlainText("The title"), RealTitle()])
+    category = SelectField("Category", coerce=int)
+    pinned = BooleanField("Pinned: shown first in its category")
+    locked = BooleanField("Locked: nobody can reply")
+
+
+class ModerationActionForm(FlaskForm):
+    action = RadioField("What should happen?", choices=[
+        SelectChoice("dismiss", "Dismiss the report: the post is fine"),
+        SelectChoice("hide", "Hide the post (its author sees your reason)"),
+        SelectChoice("suspend", "Hide the post and suspend its author from taking part"),
+    ], validators=[Required("Choose what should happen")])
+    reason = TextAreaField("Reason (needed to hide or suspend)", filters=[strip],
+                           validators=[MaxLength(500, "The reason")])
+
+    def validate_reason(self, field) -> None:
+        if self.action.data in ("hide", "suspend") and not field.data:
+            raise ValidationError("Give a reason; the author will see it")
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("Name", filters=[strip], validators=[
+        Required("Enter a name"), MaxLength(80, "The name"), PlainText("The name"), RealTitle()])
+    description = StringField("Description", filters=[strip], validators=[
+        MaxLength(300, "The description"), PlainText("The description")])
+    audience = RadioField("Who can see it?", choices=[SelectChoice(a.value, a.label) for a in Audience],
+                          validators=[Required("Choose who can see the category")])
+    position = StringField("Position in the list", filters=[strip], render_kw={"inputmode": "numeric"})
+
+    def validate_position(self, field) -> None:
+        if field.data and not field.data.lstrip("-").isdigit():
+            raise ValidationError("Enter the position as a whole number, like 3")

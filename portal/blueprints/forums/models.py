@@ -1,0 +1,201 @@
+"""Categories, threads, posts and everything that hangs off them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.blueprints.accounts.models import User
+from portal.core.db import Base, utcnow
+
+POSTS_PER_PAGE = 20
+THREADS_PER_PAGE = 20
+
+
+class Audience(enum.StrEnum):
+    """Who can see a category."""
+
+    MEMBERS = "members"
+    MENTORS = "mentors"
+    MANAGERS = "managers"
+
+    @property
+    def label(self) -> str:
+        return {"members": "All members", "mentors": "Mentors only",
+                "managers": "Community managers only"}[self.value]
+
+
+class Category(Base):
+    __tablename__ = "forum_category"
+    __table_args__ = (CheckConstraint("audience IN ('members', 'mentors', 'managers')", name="audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    audience: Mapped[str] = mapped_column(String(10), default=Audience.MEMBERS.value)
+    thread_count: Mapped[int] = mapped_column(default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_post_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Thread(Base):
+    __tablename__ = "forum_thread"
+    __table_args__ = (
+        Index("ix_forum_thread_listing", "category_id", "pinned", "last_post_at", "id"),
+        CheckConstraint("post_count >= 0", name="post_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("forum_category.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(150))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_post_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[Category] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.post_count // POSTS_PER_PAGE))
+
+
+class Post(Base):
+    __tablename__ = "forum_post"
+    __table_args__ = (
+        UniqueConstraint("thread_id", "number"),
+        Index("ix_forum_post_author_created", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    quoted_post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_post.id", ondelete="SET NULL"))
+    helpful_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def page(self) -> int:
+        return (self.number - 1) // POSTS_PER_PAGE + 1
+
+    @property
+    def is_visible(self) -> bool:
+        return self.deleted_at is None and self.hidden_at is None
+
+
+class PostRevision(Base):
+    """An earlier version of an edited post, kept for moderators."""
+
+    __tablename__ = "forum_post_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Helpful(Base):
+    __tablename__ = "forum_helpful"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThreadSubscription(Base):
+    __tablename__ = "forum_thread_subscription"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+
+class CategorySubscription(Base):
+    __tablename__ = "forum_category_subscription"
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("forum_category.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+
+class ThreadRead(Base):
+    """How far a person has read a thread: the highest post number seen."""
+
+    __tablename__ = "forum_thread_read"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    last_read_number: Mapped[int] = mapped_column(default=0)
+
+
+class ReportStatus(enum.StrEnum):
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    ACTIONED = "actioned"
+
+
+class Report(Base):
+    __tablename__ = "forum_report"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'dismissed', 'actioned')", name="status"),
+        Index("ix_forum_report_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(10), default=ReportStatus.OPEN.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str] = mapped_column(String(500), default="")
+
+    post: Mapped[Post] = relationship()
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+
+class NotificationKind(enum.StrEnum):
+    REPLY = "reply"
+    MENTION = "mention"
+    NEW_THREAD = "new_thread"
+    POST_HIDDEN = "post_hidden"
+
+
+class Notification(Base):
+    """Something for a person to know, shown in the portal and emailed by preference."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_user_read", "user_id", "read_at", "id"),
+        Index("ix_notification_digest", "emailed_at", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]

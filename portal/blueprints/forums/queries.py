@@ -1,0 +1,77 @@
+"""Finding forum content a page at a time, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.blueprints.forums.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Category, Post, Thread
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    number: int
+    pages: int
+    total: int
+
+
+def _page_number(page: int, pages: int) -> int:
+    return min(max(page, 1), pages)
+
+
+def threads(session: Session, category: Category, page: int) -> Page:
+    """Pinned threads first, then the most recently active."""
+    total = category.thread_count
+    pages = max(1, -(-total // THREADS_PER_PAGE))
+    number = _page_number(page, pages)
+    items = list(session.scalars(
+        select(Thread).where(Thread.category_id == category.id)
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .offset((number - 1) * THREADS_PER_PAGE).limit(THREADS_PER_PAGE)
+        .options(selectinload(Thread.author))
+    ))
+    return Page(items, number, pages, total)
+
+
+def posts(session: Session, thread: Thread, page: int) -> Page:
+    """One page of a thread, found by post number so deep pages cost the same as the first."""
+    number = _page_number(page, thread.pages)
+    first = (number - 1) * POSTS_PER_PAGE + 1
+    items = list(session.scalars(
+        select(Post).where(Post.thread_id == thread.id, Post.number >= first,
+                           Post.number < first + POSTS_PER_PAGE)
+        .order_by(Post.number).options(selectinload(Post.author))
+    ))
+    return Page(items, number, thread.pages, thread.post_count)
+
+
+def recent_threads(session: Session, category: Category, limit: int = 20) -> list[Thread]:
+    return list(session.scalars(
+        select(Thread).where(Thread.category_id == category.id)
+        .order_by(Thread.created_at.desc(), Thread.id.desc()).limit(limit)
+        .options(selectinload(Thread.author))
+    ))
+
+
+def first_posts(session: Session, threads_: list[Thread]) -> dict[int, Post]:
+    if not threads_:
+        return {}
+    rows = session.scalars(select(Post).where(Post.thread_id.in_([t.id for t in threads_]), Post.number == 1))
+    return {p.thread_id: p for p in rows}
+
+
+def posts_by_id(session: Session, ids: list[int]) -> dict[int, Post]:
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Post).where(Post.id.in_(ids))
+        .options(selectinload(Post.thread).selectinload(Thread.category), selectinload(Post.author))
+    )
+    return {p.id: p for p in rows}
+
+
+def count_threads(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Thread))

@@ -1,0 +1,111 @@
+"""Full-text search over posts and thread titles, behind one function.
+
+SQLite uses an FTS5 table, PostgreSQL a tsvector column with a GIN index; both
+live outside the ORM models (see the migration) and are kept in step here. A
+post's document is its body, plus the thread title for a thread's first post.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from portal.blueprints.forums.models import Post
+
+SEARCH_OBJECTS = ("forum_search", "forum_search_fts", "ix_forum_search_document")
+_START, _END = "\x02", "\x03"
+PAGE_SIZE = 20
+
+
+def is_search_object(name: str | None) -> bool:
+    """Objects Alembic's autogenerate must leave alone (they are not ORM models)."""
+    return bool(name) and any(name == n or name.startswith(n + "_") for n in SEARCH_OBJECTS)
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def document(post: Post, title: str | None) -> str:
+    return f"{title}\n{post.body}" if title else post.body
+
+
+def index_post(session: Session, post: Post, title: str | None = None) -> None:
+    """Add or replace the post's document in the index."""
+    remove_post(session, post.id)
+    if _dialect(session) == "postgresql":
+        session.execute(
+            text("INSERT INTO forum_search (post_id, document) VALUES (:id, to_tsvector('english', :doc))"),
+            {"id": post.id, "doc": document(post, title)},
+        )
+    else:
+        session.execute(text("INSERT INTO forum_search_fts (rowid, document) VALUES (:id, :doc)"),
+                        {"id": post.id, "doc": document(post, title)})
+
+
+def remove_post(session: Session, post_id: int) -> None:
+    table, column = ("forum_search", "post_id") if _dialect(session) == "postgresql" else ("forum_search_fts", "rowid")
+    session.execute(text(f"DELETE FROM {table} WHERE {column} = :id"), {"id": post_id})
+
+
+@dataclass(frozen=True)
+class Hit:
+    post_id: int
+    snippet: Markup
+
+
+def _fts_query(query: str) -> str:
+    """Each word as a quoted FTS5 string, all required: no operator a person typed can break it."""
+    words = re.findall(r"\w+", query, flags=re.UNICODE)
+    return " ".join(f'"{w}"' for w in words[:12])
+
+
+def _marked(raw: str) -> Markup:
+    return Markup(str(escape(raw)).replace(_START, "<mark>").replace(_END, "</mark>"))
+
+
+def search(session: Session, query: str, visible_category_ids: list[int], page: int) -> tuple[list[Hit], int]:
+    """Posts matching every word of ``query`` in categories the person may see, best
+    first, a page at a time, with the matching words marked in context; and the total."""
+    if not query.strip() or not visible_category_ids:
+        return [], 0
+    visible = (
+        "JOIN forum_post p ON p.id = {id} JOIN forum_thread t ON t.id = p.thread_id "
+        "WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL AND t.category_id IN ({cats})"
+    )
+    cats = ", ".join(str(int(c)) for c in visible_category_ids)
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    if _dialect(session) == "postgresql":
+        base = (
+            "FROM forum_search s " + visible.format(id="s.post_id", cats=cats)
+            + " AND s.document @@ websearch_to_tsquery('english', :q)"
+        )
+        total = session.scalar(text(f"SELECT count(*) {base}"), {"q": query})
+        rows = session.execute(
+            text(
+                "SELECT s.post_id, ts_headline('english', coalesce(t.title, '') || ' ' || p.body, "
+                "websearch_to_tsquery('english', :q), :opts) "
+                f"{base} ORDER BY ts_rank(s.document, websearch_to_tsquery('english', :q)) DESC, s.post_id DESC "
+                "LIMIT :limit OFFSET :offset"
+            ),
+            {"q": query, "limit": PAGE_SIZE, "offset": offset,
+             "opts": f"StartSel={_START}, StopSel={_END}, MaxWords=30, MinWords=12, MaxFragments=2"},
+        ).all()
+    else:
+        match = _fts_query(query)
+        if not match:
+            return [], 0
+        base = "FROM forum_search_fts f " + visible.format(id="f.rowid", cats=cats) + " AND forum_search_fts MATCH :q"
+        total = session.scalar(text(f"SELECT count(*) {base}"), {"q": match})
+        rows = session.execute(
+            text(
+                f"SELECT f.rowid, snippet(forum_search_fts, 0, '{_START}', '{_END}', '…', 24) {base} "
+                "ORDER BY f.rank, f.rowid DESC LIMIT :limit OFFSET :offset"
+            ),
+            {"q": match, "limit": PAGE_SIZE, "offset": offset},
+        ).all()
+    return [Hit(post_id, _marked(snippet)) for post_id, snippet in rows], total

@@ -1,0 +1,513 @@
+"""Forum rules: posting, quoting, editing, helpful marks, following, notifications,
+moderation. Functions take the session and plain values; they flush, never commit."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from portal.blueprints.accounts.models import Delivery, User
+from portal.blueprints.forums import search
+from portal.blueprints.forums.models import (
+    Audience,
+    Category,
+    CategorySubscription,
+    Helpful,
+    Notification,
+    NotificationKind,
+    Post,
+    PostRevision,
+    Report,
+    ReportStatus,
+    Thread,
+    ThreadRead,
+    ThreadSubscription,
+)
+from portal.core.db import utcnow
+from portal.core.mail import external_url, queue_email
+from portal.core.permissions import Permission, Role, has_permission
+from portal.core.text import excerpt, slugify
+
+DUPLICATE_WINDOW = timedelta(minutes=1)
+NEW_ACCOUNT_AGE = timedelta(days=2)
+NEW_ACCOUNT_POSTS_PER_HOUR = 5
+MENTION = re.compile(r"(?<![\w@])@(\w[\w'’.-]*(?:[ \t]+\w[\w'’.-]*){0,3})")
+
+
+class ForumError(Exception):
+    """A rule stopped the change; ``field`` names the form field for ``message``."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# Who may see what
+
+
+def can_see_category(user, category: Category) -> bool:
+    audience = Audience(category.audience)
+    if audience is Audience.MEMBERS:
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    if audience is Audience.MANAGERS:
+        return has_permission(user, Permission.MODERATE)
+    return user.participation in ("mentor", "both") or has_permission(user, Permission.MODERATE)
+
+
+def visible_categories(session: Session, user) -> list[Category]:
+    categories = session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+    return [c for c in categories if can_see_category(user, c)]
+
+
+def can_moderate(user) -> bool:
+    return has_permission(user, Permission.MODERATE)
+
+
+# Posting
+
+
+def _check_posting(session: Session, author: User, body: str, now: datetime) -> None:
+    """Refuse the same text twice within a minute, and too many posts from a new account."""
+    recent = session.scalars(
+        select(Post.body).where(Post.author_id == author.id, Post.created_at >= now - DUPLICATE_WINDOW)
+    ).all()
+    if body.strip() in {b.strip() for b in recent}:
+        raise ForumError("body", "You posted exactly this a moment ago; there is no need to post it twice")
+    if author.created_at > now - NEW_ACCOUNT_AGE and author.role == Role.MEMBER:
+        count = session.scalar(
+            select(func.count()).select_from(Post)
+            .where(Post.author_id == author.id, Post.created_at >= now - timedelta(hours=1))
+        )
+        if count >= NEW_ACCOUNT_POSTS_PER_HOUR:
+            raise ForumError("body", "New accounts can post 5 times an hour. Please try again a little later")
+
+
+def _add_post(session: Session, thread: Thread, author: User, body: str, quoted: Post | None,
+              now: datetime) -> Post:
+    """Number the post atomically: one UPDATE on the thread claims the next number."""
+    number = session.execute(
+        update(Thread).where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1, last_post_at=now)
+        .returning(Thread.post_count)
+    ).scalar_one()
+    post = Post(thread_id=thread.id, number=number, author_id=author.id, body=body,
+                quoted_post_id=quoted.id if quoted else None, created_at=now)
+    session.add(post)
+    session.flush()
+    session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    session.execute(
+        update(Category).where(Category.id == thread.category_id)
+        .values(post_count=Category.post_count + 1, last_post_at=now)
+    )
+    session.refresh(thread)
+    return post
+
+
+def start_thread(session: Session, category: Category, author: User, title: str, body: str,
+                 now: datetime | None = None) -> Thread:
+    now = now or utcnow()
+    _check_posting(session, author, body, now)
+    thread = Thread(category_id=category.id, title=title, author_id=author.id, created_at=now,
+                    last_post_at=now, post_count=0)
+    session.add(thread)
+    session.flush()
+    session.execute(update(Category).where(Category.id == category.id)
+                    .values(thread_count=Category.thread_count + 1))
+    post = _add_post(session, thread, author, body, None, now)
+    search.index_post(session, post, title)
+    subscribe_thread(session, thread, author)
+    _mark_read(session, thread, author, post.number)
+    _notify_new_thread(session, thread, post, author)
+    _notify_mentions(session, thread, post, author, already=set())
+    return thread
+
+
+def reply(session: Session, thread: Thread, author: User, body: str, quoted: Post | None = None,
+          now: datetime | None = None) -> Post:
+    now = now or utcnow()
+    if thread.locked:
+        raise ForumError("body", "This thread is locked, so no one can reply to it")
+    if quoted is not None and (quoted.thread_id != thread.id or not quoted.is_visible):
+        quoted = None
+    _check_posting(session, author, body, now)
+    post = _add_post(session, thread, author, body, quoted, now)
+    search.index_post(session, post)
+    subscribe_thread(session, thread, author)
+    _mark_read(session, thread, author, post.number)
+    notified = _notify_subscribers(session, thread, post, author)
+    _notify_mentions(session, thread, post, author, already=notified)
+    return post
+
+
+def quote_text(post: Post) -> str:
+    """The Markdown a reply starts with when quoting ``post``."""
+    name = post.author.public_name if post.author else "a former member"
+    lines = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    return f"{name} wrote:\n\n{lines}\n\n"
+
+
+def edit_post(session: Session, post: Post, body: str, now: datetime | None = None) -> None:
+    """Change the text, keeping the earlier version for moderators."""
+    if body == post.body:
+        return
+    session.add(PostRevision(post_id=post.id, body=post.body, created_at=post.edited_at or post.created_at))
+    post.body = body
+    post.edited_at = now or utcnow()
+    session.flush()
+    search.index_post(session, post, post.thread.title if post.number == 1 else None)
+
+
+def delete_post(session: Session, post: Post, now: datetime | None = None) -> None:
+    """The post stays in place as "This post was deleted"; its text leaves the index."""
+    post.deleted_at = now or utcnow()
+    session.flush()
+    search.remove_post(session, post.id)
+
+
+def toggle_helpful(session: Session, post: Post, user: User) -> bool:
+    """Mark or unmark; returns True when now marked. One mark per person per post."""
+    existing = session.get(Helpful, (post.id, user.id))
+    if existing is not None:
+        session.delete(existing)
+        session.execute(update(Post).where(Post.id == post.id, Post.helpful_count > 0)
+                        .values(helpful_count=Post.helpful_count - 1))
+        session.flush()
+        session.refresh(post, ["helpful_count"])
+        return False
+    savepoint = session.begin_nested()
+    try:
+        session.add(Helpful(post_id=post.id, user_id=user.id))
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        return True
+    savepoint.commit()
+    session.execute(update(Post).where(Post.id == post.id).values(helpful_count=Post.helpful_count + 1))
+    session.refresh(post, ["helpful_count"])
+    return True
+
+
+def helpful_by(session: Session, user, post_ids: list[int]) -> set[int]:
+    if not (user and user.is_authenticated) or not post_ids:
+        return set()
+    return set(session.scalars(select(Helpful.post_id).where(Helpful.user_id == user.id,
+                                                             Helpful.post_id.in_(post_ids))))
+
+
+# Reading
+
+
+def _mark_read(session: Session, thread: Thread, user: User, number: int) -> None:
+    read = session.get(ThreadRead, (thread.id, user.id))
+    if read is None:
+        session.add(ThreadRead(thread_id=thread.id, user_id=user.id, last_read_number=number))
+    elif number > read.last_read_number:
+        read.last_read_number = number
+    session.flush()
+
+
+def record_reading(session: Session, thread: Thread, user, last_number_shown: int) -> int | None:
+    """Remember what the person has now seen; return the number they had read up to before."""
+    if not (user and user.is_authenticated):
+        return None
+    read = session.get(ThreadRead, (thread.id, user.id))
+    before = read.last_read_number if read else 0
+    _mark_read(session, thread, user, last_number_shown)
+    return before
+
+
+def last_read(session: Session, user, thread_ids: list[int]) -> dict[int, int]:
+    if not (user and user.is_authenticated) or not thread_ids:
+        return {}
+    return dict(session.execute(
+        select(ThreadRead.thread_id, ThreadRead.last_read_number)
+        .where(ThreadRead.user_id == user.id, ThreadRead.thread_id.in_(thread_ids))
+    ).all())
+
+
+# Following
+
+
+def subscribe_thread(session: Session, thread: Thread, user: User) -> None:
+    if session.get(ThreadSubscription, (thread.id, user.id)) is None:
+        session.add(ThreadSubscription(thread_id=thread.id, user_id=user.id))
+        session.flush()
+
+
+def unsubscribe_thread(session: Session, thread: Thread, user: User) -> None:
+    session.execute(delete(ThreadSubscription).where(ThreadSubscription.thread_id == thread.id,
+                                                     ThreadSubscription.user_id == user.id))
+
+
+def is_subscribed_thread(session: Session, thread: Thread, user) -> bool:
+    return bool(user and user.is_authenticated) and session.get(ThreadSubscription, (thread.id, user.id)) is not None
+
+
+def subscribe_category(session: Session, category: Category, user: User) -> None:
+    if session.get(CategorySubscription, (category.id, user.id)) is None:
+        session.add(CategorySubscription(category_id=category.id, user_id=user.id))
+        session.flush()
+
+
+def unsubscribe_category(session: Session, category: Category, user: User) -> None:
+    session.execute(delete(CategorySubscription).where(CategorySubscription.category_id == category.id,
+                                                       CategorySubscription.user_id == user.id))
+
+
+def is_subscribed_category(session: Session, category: Category, user) -> bool:
+    return bool(user and user.is_authenticated) and session.get(
+        CategorySubscription, (category.id, user.id)) is not None
+
+
+# Notifications
+
+
+def _unsubscribe_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="portal.unsubscribe")
+
+
+def unsubscribe_token(user: User, kind: str, target_id: int) -> str:
+    """A link that stops one kind of email for one person, without signing in."""
+    return _unsubscribe_serializer().dumps({"u": user.id, "k": kind, "t": target_id})
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    try:
+        payload = _unsubscribe_serializer().loads(token)
+    except BadSignature:
+        return None
+    return payload if isinstance(payload, dict) and {"u", "k", "t"} <= payload.keys() else None
+
+
+def apply_unsubscribe(session: Session, payload: dict) -> str:
+    """Stop what the token names; returns a sentence saying what stopped."""
+    user = session.get(User, payload["u"])
+    if user is None:
+        return "That subscription no longer exists."
+    if payload["k"] == "thread" and (thread := session.get(Thread, payload["t"])):
+        unsubscribe_thread(session, thread, user)
+        return f"You will get no more emails about “{thread.title}”."
+    if payload["k"] == "category" and (category := session.get(Category, payload["t"])):
+        unsubscribe_category(session, category, user)
+        return f"You will get no more emails about new threads in {category.name}."
+    if payload["k"] == "all":
+        user.notification_delivery = Delivery.OFF.value
+        return "You will get no more notification emails. You can turn them on again in your preferences."
+    return "That subscription no longer exists."
+
+
+def _notify(session: Session, user: User, kind: NotificationKind, thread: Thread, post: Post | None,
+            text: str, unsubscribe: tuple[str, int]) -> None:
+    if user.is_deleted or user.email is None or not can_see_category(user, thread.category):
+        return
+    note = Notification(user_id=user.id, kind=kind.value, thread_id=thread.id,
+                        post_id=post.id if post else None, text=text[:300])
+    session.add(note)
+    if user.notification_delivery == Delivery.IMMEDIATELY:
+        token = unsubscribe_token(user, *unsubscribe)
+        url = external_url("forums.unsubscribe", token=token)
+        queue_email(
+            session, to=user.email, subject=text[:200], template="forums/notification",
+            plain_text_only=user.plain_text_email,
+            headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            user=user, note_text=text, excerpt=excerpt(post.body, 300) if post else "",
+            post_url=external_url("forums.permalink", post_id=post.id) if post else
+            external_url("forums.thread", thread_id=thread.id),
+            unsubscribe_url=url,
+        )
+        note.emailed_at = utcnow()
+    elif user.notification_delivery == Delivery.OFF:
+        note.emailed_at = note.created_at or utcnow()
+    session.flush()
+
+
+def _notify_subscribers(session: Session, thread: Thread, post: Post, author: User) -> set[int]:
+    users = session.scalars(
+        select(User).join(ThreadSubscription, ThreadSubscription.user_id == User.id)
+        .where(ThreadSubscription.thread_id == thread.id, User.id != author.id)
+    ).all()
+    for user in users:
+        _notify(session, user, NotificationKind.REPLY, thread, post,
+                f"{author.public_name} replied to “{thread.title}”", ("thread", thread.id))
+    return {u.id for u in users}
+
+
+def _notify_new_thread(session: Session, thread: Thread, post: Post, author: User) -> None:
+    users = session.scalars(
+        select(User).join(CategorySubscription, CategorySubscription.user_id == User.id)
+        .where(CategorySubscription.category_id == thread.category_id, User.id != author.id)
+    ).all()
+    for user in users:
+        _notify(session, user, NotificationKind.NEW_THREAD, thread, post,
+                f"New thread in {thread.category.name}: “{thread.title}”", ("category", thread.category_id))
+
+
+def mentioned_names(body: str) -> set[str]:
+    """Display names written as @Name in ``body`` (outside quotes), lowercased."""
+    text = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
+    names = set()
+    for match in MENTION.finditer(text):
+        words = [w.rstrip(".") for w in match.group(1).split()]
+        # "@Amara Okafor thanks" names either "Amara" or "Amara Okafor": try the longest first.
+        for size in range(min(len(words), 4), 0, -1):
+            names.add(" ".join(words[:size]).lower())
+    return names
+
+
+def _notify_mentions(session: Session, thread: Thread, post: Post, author: User, already: set[int]) -> None:
+    names = mentioned_names(post.body)
+    if not names:
+        return
+    users = session.scalars(
+        select(User).where(func.lower(User.display_name).in_(names), User.deleted_at.is_(None))
+    ).all()
+    for user in users:
+        if user.id != author.id and user.id not in already:
+            _notify(session, user, NotificationKind.MENTION, thread, post,
+                    f"{author.public_name} mentioned you in “{thread.title}”", ("all", 0))
+
+
+def unread_count(session: Session, user) -> int:
+    if not (user and user.is_authenticated):
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def mark_all_read(session: Session, user: User) -> None:
+    session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                    .values(read_at=utcnow()))
+
+
+def send_digests(session: Session, now: datetime | None = None) -> int:
+    """One email per person who chose a daily digest, with their notifications not yet
+    emailed; run daily. Returns how many digests were queued."""
+    now = now or utcnow()
+    query = (
+        select(Notification).join(User, User.id == Notification.user_id)
+        .where(Notification.emailed_at.is_(None), User.notification_delivery == Delivery.DAILY,
+               User.deleted_at.is_(None))
+        .order_by(Notification.user_id, Notification.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Notification, skip_locked=True)
+    by_user: dict[int, list[Notification]] = {}
+    for note in session.scalars(query):
+        by_user.setdefault(note.user_id, []).append(note)
+    for user_id, notes in by_user.items():
+        user = session.get(User, user_id)
+        token = unsubscribe_token(user, "all", 0)
+        url = external_url("forums.unsubscribe", token=token)
+        queue_email(
+            session, to=user.email, subject=f"Your daily digest: {len(notes)} new "
+            f"{'notification' if len(notes) == 1 else 'notifications'}",
+            template="forums/digest", plain_text_only=user.plain_text_email,
+            headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            user=user, notes=[(n.text, external_url("forums.permalink", post_id=n.post_id) if n.post_id
+                               else external_url("forums.notifications")) for n in notes],
+            unsubscribe_url=url,
+        )
+        for note in notes:
+            note.emailed_at = now
+    session.flush()
+    return len(by_user)
+
+
+# Moderation
+
+
+def set_thread_flags(session: Session, thread: Thread, *, title: str, pinned: bool, locked: bool,
+                     category: Category) -> None:
+    """Rename, pin, lock or move a thread, keeping the category counts right."""
+    if category.id != thread.category_id:
+        session.execute(update(Category).where(Category.id == thread.category_id).values(
+            thread_count=Category.thread_count - 1, post_count=Category.post_count - thread.post_count))
+        session.execute(update(Category).where(Category.id == category.id).values(
+            thread_count=Category.thread_count + 1, post_count=Category.post_count + thread.post_count))
+        thread.category_id = category.id
+    if title != thread.title:
+        thread.title = title
+        first = session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+        if first is not None and first.is_visible:
+            search.index_post(session, first, title)
+    thread.pinned, thread.locked = pinned, locked
+    session.flush()
+
+
+def report_post(session: Session, post: Post, reporter: User, reason: str) -> Report:
+    report = Report(post_id=post.id, reporter_id=reporter.id, reason=reason.strip())
+    session.add(report)
+    session.flush()
+    return report
+
+
+def open_reports(session: Session) -> list[Report]:
+    return list(session.scalars(
+        select(Report).where(Report.status == ReportStatus.OPEN).order_by(Report.created_at, Report.id)
+        .options(selectinload(Report.post).selectinload(Post.author),
+                 selectinload(Report.post).selectinload(Post.thread), selectinload(Report.reporter))
+    ))
+
+
+def _resolve(session: Session, post: Post, moderator: User, status: ReportStatus, resolution: str) -> None:
+    session.execute(update(Report).where(Report.post_id == post.id, Report.status == ReportStatus.OPEN)
+                    .values(status=status.value, resolved_by_id=moderator.id, resolved_at=utcnow(),
+                            resolution=resolution))
+
+
+def dismiss_reports(session: Session, post: Post, moderator: User) -> None:
+    _resolve(session, post, moderator, ReportStatus.DISMISSED, "Dismissed")
+
+
+def hide_post(session: Session, post: Post, moderator: User, reason: str) -> None:
+    """Hide the post with a reason its author sees, and tell them."""
+    post.hidden_at = utcnow()
+    post.hidden_reason = reason.strip()
+    session.flush()
+    search.remove_post(session, post.id)
+    _resolve(session, post, moderator, ReportStatus.ACTIONED, f"Post hidden: {reason.strip()}")
+    if post.author is not None:
+        _notify(session, post.author, NotificationKind.POST_HIDDEN, post.thread, post,
+                f"A moderator hid your post in “{post.thread.title}”: {reason.strip()}", ("all", 0))
+
+
+def suspend_author(session: Session, post: Post, moderator: User, reason: str) -> None:
+    """Stop the author taking part (they can still read and sign in)."""
+    if post.author is None:
+        raise ForumError("reason", "This post's author has left; there is nobody to suspend")
+    if has_permission(post.author, Permission.MODERATE):
+        raise ForumError("reason", "Community managers and admins cannot be suspended here")
+    post.author.suspended_at = utcnow()
+    post.author.suspension_reason = reason.strip()
+    _resolve(session, post, moderator, ReportStatus.ACTIONED, f"Author suspended: {reason.strip()}")
+    session.flush()
+
+
+# Categories
+
+
+def save_category(session: Session, category: Category | None, *, name: str, description: str,
+                  audience: str, position: int) -> Category:
+    """Create (``category`` None) or change a category; names and their slugs are unique."""
+    slug = slugify(name)
+    clash = session.scalar(select(Category).where(Category.slug == slug))
+    if clash is not None and (category is None or clash.id != category.id):
+        raise ForumError("name", "Another category has that name; choose a different one")
+    if category is None:
+        category = Category()
+        session.add(category)
+    category.name, category.slug, category.description = name, slug, description
+    category.audience, category.position = audience, position
+    session.flush()
+    return category

@@ -1,0 +1,401 @@
+"""Forum pages. Thin: load (404), authorise (403), validate, call a service, commit once."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.blueprints.accounts.forms import ConfirmForm
+from portal.blueprints.forums import queries, search, services
+from portal.blueprints.forums.forms import (
+    CategoryForm,
+    EditForm,
+    ModerateThreadForm,
+    ReplyForm,
+    ReportForm,
+    ThreadForm,
+)
+from portal.blueprints.forums.models import Audience, Category, Notification, Post, PostRevision, Thread
+from portal.core.htmx import done, render, wants_fragment
+from portal.core.permissions import Permission, can, require
+from portal.extensions import csrf, db
+
+bp = Blueprint("forums", __name__)
+
+
+# Loading, with the visibility rules
+
+
+def _category(slug: str) -> Category:
+    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    if category is None or not services.can_see_category(current_user, category):
+        abort(404)
+    return category
+
+
+def _thread(thread_id: int) -> Thread:
+    thread = db.session.scalar(
+        select(Thread).where(Thread.id == thread_id).options(selectinload(Thread.category))
+    )
+    if thread is None or not services.can_see_category(current_user, thread.category):
+        abort(404)
+    return thread
+
+
+def _post(post_id: int) -> Post:
+    post = db.session.scalar(
+        select(Post).where(Post.id == post_id)
+        .options(selectinload(Post.thread).selectinload(Thread.category), selectinload(Post.author))
+    )
+    if post is None or not services.can_see_category(current_user, post.thread.category):
+        abort(404)
+    return post
+
+
+def _own_post(post_id: int) -> Post:
+    post = _post(post_id)
+    if post.author_id != current_user.id or post.deleted_at is not None:
+        abort(403)
+    return post
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _wants_preview() -> bool:
+    return request.form.get("action") == "preview"
+
+
+def _preview_response(page: str, form, **context):
+    """Preview: htmx gets only the rendered text; otherwise the page again, text kept."""
+    preview = form.body.data or ""
+    if wants_fragment():
+        return render_template("forums/_preview.html", preview=preview)
+    return render(page, form=form, preview=preview, **context)
+
+
+# Reading
+
+
+@bp.get("/forums/")
+def index():
+    return render("forums/index.html", categories=services.visible_categories(db.session, current_user))
+
+
+@bp.get("/forums/c/<slug>/")
+def category(slug: str):
+    category = _category(slug)
+    page = queries.threads(db.session, category, _page())
+    read = services.last_read(db.session, current_user, [t.id for t in page.items])
+    return render("forums/category.html", category=category, result=page, read=read,
+                  following=services.is_subscribed_category(db.session, category, current_user),
+                  follow_form=ConfirmForm())
+
+
+@bp.get("/forums/t/<int:thread_id>")
+def thread(thread_id: int):
+    thread = _thread(thread_id)
+    page = queries.posts(db.session, thread, _page())
+    last_shown = page.items[-1].number if page.items else 0
+    read_before = services.record_reading(db.session, thread, current_user, last_shown)
+    db.session.commit()
+    first_unread = None
+    if read_before is not None and read_before < thread.post_count:
+        first_unread = read_before + 1
+    return render(
+        "forums/thread.html", thread=thread, result=page, read_before=read_before, first_unread=first_unread,
+        helpful=services.helpful_by(db.session, current_user, [p.id for p in page.items]),
+        following=services.is_subscribed_thread(db.session, thread, current_user),
+        form=ReplyForm(), action_form=ConfirmForm(), preview=None,
+    )
+
+
+@bp.get("/forums/p/<int:post_id>")
+def permalink(post_id: int):
+    post = _post(post_id)
+    return redirect(url_for("forums.thread", thread_id=post.thread_id, page=post.page, _anchor=f"post-{post.id}"))
+
+
+# Writing
+
+
+def _may_post(category: Category) -> bool:
+    return can(Permission.TAKE_PART) and services.can_see_category(current_user, category)
+
+
+@bp.route("/forums/c/<slug>/new", methods=["GET", "POST"])
+@require(Permission.TAKE_PART)
+def new_thread(slug: str):
+    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    if category is None or (request.method == "GET" and not _may_post(category)):
+        abort(404)
+    form = ThreadForm()
+    context = {"category": category}
+    if request.method == "POST" and not _may_post(category):
+        form.validate()
+        form.body.errors.append("You cannot post in this category")
+        return render("forums/new_thread.html", form=form, preview=None, status=422, category=None)
+    if request.method == "POST" and _wants_preview():
+        return _preview_response("forums/new_thread.html", form, **context)
+    if form.validate_on_submit():
+        try:
+            thread = services.start_thread(db.session, category, current_user, form.title.data, form.body.data)
+        except services.ForumError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            return done(url_for("forums.thread", thread_id=thread.id), "Your thread is posted. You are following it.")
+    status = 422 if request.method == "POST" else 200
+    return render("forums/new_thread.html", form=form, preview=None, status=status, **context)
+
+
+@bp.route("/forums/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@require(Permission.TAKE_PART)
+def reply(thread_id: int):
+    thread = _thread(thread_id)
+    quoted = None
+    quote_id = request.values.get("quote", type=int)
+    if quote_id:
+        quoted = db.session.get(Post, quote_id)
+        if quoted is None or quoted.thread_id != thread.id or not quoted.is_visible:
+            quoted = None
+    form = ReplyForm()
+    if request.method == "GET" and quoted is not None:
+        form.body.data = services.quote_text(quoted)
+    context = {"thread": thread, "quoted": quoted}
+    if request.method == "POST" and _wants_preview():
+        return _preview_response("forums/reply.html", form, **context)
+    if form.validate_on_submit():
+        try:
+            post = services.reply(db.session, thread, current_user, form.body.data, quoted)
+        except services.ForumError as error:
+            form.body.errors.append(error.message)
+        else:
+            db.session.commit()
+            return done(url_for("forums.permalink", post_id=post.id), "Your reply is posted.")
+    if request.method == "POST" and thread.locked:
+        form.body.errors.append("This thread is locked, so no one can reply to it")
+    status = 422 if request.method == "POST" else 200
+    return render("forums/reply.html", form=form, preview=None, status=status, **context)
+
+
+@bp.route("/forums/p/<int:post_id>/edit", methods=["GET", "POST"])
+@require(Permission.TAKE_PART)
+def edit(post_id: int):
+    post = _own_post(post_id)
+    form = EditForm(obj=post)
+    if request.method == "POST" and _wants_preview():
+        return _preview_response("forums/edit.html", form, post=post)
+    if form.validate_on_submit():
+        services.edit_post(db.session, post, form.body.data)
+        db.session.commit()
+        return done(url_for("forums.permalink", post_id=post.id), "Your post is updated.")
+    status = 422 if request.method == "POST" else 200
+    return render("forums/edit.html", form=form, post=post, preview=None, status=status)
+
+
+@bp.route("/forums/p/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int):
+    post = _own_post(post_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_post(db.session, post)
+        db.session.commit()
+        return done(url_for("forums.permalink", post_id=post.id), "Your post is deleted.")
+    return render("forums/delete.html", post=post, form=form)
+
+
+@bp.post("/forums/p/<int:post_id>/helpful")
+@require(Permission.TAKE_PART)
+def helpful(post_id: int):
+    post = _post(post_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not post.is_visible or post.author_id == current_user.id:
+        abort(403)
+    marked = services.toggle_helpful(db.session, post, current_user)
+    db.session.commit()
+    message = "Marked as helpful." if marked else "Helpful mark removed."
+    return done(url_for("forums.permalink", post_id=post.id), message, "forums/_helpful.html",
+                post=post, marked=marked, action_form=ConfirmForm())
+
+
+@bp.route("/forums/p/<int:post_id>/report", methods=["GET", "POST"])
+@require(Permission.TAKE_PART)
+def report(post_id: int):
+    post = _post(post_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        services.report_post(db.session, post, current_user, form.reason.data)
+        db.session.commit()
+        return done(url_for("forums.permalink", post_id=post.id),
+                    "Thank you. The moderators will look at the post.")
+    status = 422 if request.method == "POST" else 200
+    return render("forums/report.html", form=form, post=post, status=status)
+
+
+@bp.get("/forums/p/<int:post_id>/history")
+@require(Permission.MODERATE)
+def history(post_id: int):
+    post = _post(post_id)
+    revisions = db.session.scalars(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
+    ).all()
+    return render("forums/history.html", post=post, revisions=revisions)
+
+
+# Following
+
+
+@bp.post("/forums/t/<int:thread_id>/follow")
+@require(Permission.TAKE_PART)
+def follow_thread(thread_id: int):
+    thread = _thread(thread_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.is_subscribed_thread(db.session, thread, current_user):
+        services.unsubscribe_thread(db.session, thread, current_user)
+        following, message = False, f"You are no longer following “{thread.title}”."
+    else:
+        services.subscribe_thread(db.session, thread, current_user)
+        following, message = True, f"You are following “{thread.title}”. Replies reach you by your email choice."
+    db.session.commit()
+    return done(url_for("forums.thread", thread_id=thread.id), message, "forums/_follow.html",
+                target=thread, following=following, follow_url=url_for("forums.follow_thread", thread_id=thread.id),
+                noun="thread", follow_form=ConfirmForm())
+
+
+@bp.post("/forums/c/<slug>/follow")
+@require(Permission.TAKE_PART)
+def follow_category(slug: str):
+    category = _category(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.is_subscribed_category(db.session, category, current_user):
+        services.unsubscribe_category(db.session, category, current_user)
+        following, message = False, f"You are no longer following {category.name}."
+    else:
+        services.subscribe_category(db.session, category, current_user)
+        following, message = True, f"You are following {category.name}: new threads reach you by your email choice."
+    db.session.commit()
+    return done(url_for("forums.category", slug=category.slug), message, "forums/_follow.html",
+                target=category, following=following, follow_url=url_for("forums.follow_category", slug=category.slug),
+                noun="category", follow_form=ConfirmForm())
+
+
+# Moderation
+
+
+@bp.route("/forums/t/<int:thread_id>/moderate", methods=["GET", "POST"])
+@require(Permission.MODERATE)
+def moderate_thread(thread_id: int):
+    thread = _thread(thread_id)
+    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+    form = ModerateThreadForm(obj=thread, category=thread.category_id)
+    form.category.choices = [(c.id, c.name) for c in categories]
+    if form.validate_on_submit():
+        target = next(c for c in categories if c.id == form.category.data)
+        services.set_thread_flags(db.session, thread, title=form.title.data, pinned=form.pinned.data,
+                                  locked=form.locked.data, category=target)
+        db.session.commit()
+        return done(url_for("forums.thread", thread_id=thread.id), "The thread is updated.")
+    status = 422 if request.method == "POST" else 200
+    return render("forums/moderate.html", form=form, thread=thread, status=status)
+
+
+@bp.get("/forums/manage")
+@require(Permission.MODERATE)
+def categories():
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+    return render("forums/categories.html", categories=rows)
+
+
+@bp.route("/forums/manage/new", methods=["GET", "POST"], defaults={"category_id": None})
+@bp.route("/forums/manage/<int:category_id>", methods=["GET", "POST"])
+@require(Permission.MODERATE)
+def category_form(category_id: int | None):
+    category = db.session.get(Category, category_id) if category_id else None
+    if category_id and category is None:
+        abort(404)
+    form = CategoryForm(obj=category)
+    if request.method == "GET":
+        form.audience.data = category.audience if category else Audience.MEMBERS.value
+        form.position.data = str(category.position) if category else "0"
+    if form.validate_on_submit():
+        try:
+            saved = services.save_category(db.session, category, name=form.name.data,
+                                           description=form.description.data or "",
+                                           audience=form.audience.data, position=int(form.position.data or 0))
+        except services.ForumError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            return done(url_for("forums.categories"), f"The category {saved.name} is saved.")
+    status = 422 if request.method == "POST" else 200
+    return render("forums/category_form.html", form=form, category=category, status=status)
+
+
+# Finding
+
+
+@bp.get("/forums/search")
+def search_posts():
+    query = request.args.get("q", "").strip()[:200]
+    visible = services.visible_categories(db.session, current_user)
+    hits, total = search.search(db.session, query, [c.id for c in visible], _page())
+    posts = queries.posts_by_id(db.session, [h.post_id for h in hits])
+    pages = max(1, -(-total // search.PAGE_SIZE))
+    result = queries.Page(hits, min(max(_page(), 1), pages), pages, total)
+    return render("forums/search.html", "forums/_search_results.html", query=query, result=result, posts=posts)
+
+
+@bp.get("/forums/c/<slug>/feed.atom")
+def feed(slug: str):
+    category = _category(slug)
+    if category.audience != Audience.MEMBERS:
+        abort(404)
+    threads = queries.recent_threads(db.session, category)
+    firsts = queries.first_posts(db.session, threads)
+    body = render_template("forums/feed.atom", category=category, threads=threads, firsts=firsts)
+    return Response(body, mimetype="application/atom+xml")
+
+
+# Notifications
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    notes = db.session.scalars(
+        select(Notification).where(Notification.user_id == current_user.id)
+        .order_by(Notification.id.desc()).limit(50)
+    ).all()
+    return render("forums/notifications.html", notes=notes, form=ConfirmForm())
+
+
+@bp.post("/notifications/read")
+@login_required
+def notifications_read():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.mark_all_read(db.session, current_user)
+    db.session.commit()
+    return done(url_for("forums.notifications"), "All notifications are marked as read.")
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # mail clients post here with no token (RFC 8058); the signed token is the proof
+def unsubscribe(token: str):
+    """GET shows a button; POST (the button, or a mail client's one-click request) stops the emails."""
+    payload = services.read_unsubscribe_token(token)
+    if payload is None:
+        abort(404)
+    if request.method == "GET":
+        return render("forums/unsubscribe.html", token=token)
+    message = services.apply_unsubscribe(db.session, payload)
+    db.session.commit()
+    return render("forums/unsubscribed.html", message=message)
