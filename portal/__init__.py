@@ -157,9 +157,10 @@ def register_errors(app: Flask) -> None:
 def start_background_work(app: Flask) -> None:
     """Under `make run`, deliver mail and send event reminders from threads of the server."""
     if app.config["MAIL_IN_PROCESS"] and not app.config["TESTING"]:
-        from portal.cli import reminders_pass
+        from portal.cli import digests_pass, reminders_pass
 
         app.extensions["background"] = [
             start_thread(app, deliver_due, app.config["MAIL_WORKER_INTERVAL"], "mail-worker"),
             start_thread(app, reminders_pass, app.config["REMINDER_INTERVAL"], "reminders"),
+            start_thread(app, digests_pass, 24 * 3600, "digests"),
         ]

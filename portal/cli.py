@@ -18,6 +18,8 @@ from portal.blueprints.accounts.services import AccountError, NewAccount, create
 from portal.core import migrations
 from portal.blueprints.events import demo as events_demo
 from portal.blueprints.events.services import send_reminders
+from portal.blueprints.forums import demo as forums_demo
+from portal.blueprints.forums.services import send_digests
 from portal.core.background import run_periodically
 from portal.core.mail import deliver_due
 from portal.core.permissions import Role
@@ -99,9 +101,10 @@ def seed_demo(if_empty: bool) -> None:
         return
     people = accounts_demo.seed(db.session)
     events = events_demo.seed(db.session, people)
+    threads = forums_demo.seed(db.session, people)
     db.session.commit()
     click.echo(f"Demo data ready: {len(people)} demo accounts (password '{accounts_demo.DEMO_PASSWORD}'), "
-               f"{events} events.")
+               f"{events} events, {threads} forum threads.")
 
 
 @click.command("mail-worker")
@@ -128,6 +131,20 @@ def reminders_pass(session) -> int:
     return sent
 
 
+def digests_pass(session) -> int:
+    """Queue the daily digests that are due and commit; returns how many were queued."""
+    sent = send_digests(session)
+    session.commit()
+    return sent
+
+
+@click.command("send-digests")
+def send_digests_command() -> None:
+    """Email each person who chose a daily digest their notifications not yet emailed.
+    Run it once a day (from cron); each notification is included once."""
+    click.echo(f"Queued {digests_pass(db.session)} digests.")
+
+
 @click.command("send-reminders")
 def send_reminders_command() -> None:
     """Email everyone going to an event that starts within a day. Run it as often as
@@ -136,6 +153,6 @@ def send_reminders_command() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (db_cli, create_user, seed_demo, mail_worker, send_reminders_command):
+    for command in (db_cli, create_user, seed_demo, mail_worker, send_reminders_command, send_digests_command):
         app.cli.add_command(command)
 

@@ -113,7 +113,8 @@ def _add_post(session: Session, thread: Thread, author: User, body: str, quoted:
 
 
 def start_thread(session: Session, category: Category, author: User, title: str, body: str,
-                 now: datetime | None = None) -> Thread:
+                 now: datetime | None = None, notify: bool = True) -> Thread:
+    """Post a new thread; its author follows it. ``notify=False`` (demo data) tells nobody."""
     now = now or utcnow()
     _check_posting(session, author, body, now)
     thread = Thread(category_id=category.id, title=title, author_id=author.id, created_at=now,
@@ -126,13 +127,15 @@ def start_thread(session: Session, category: Category, author: User, title: str,
     search.index_post(session, post, title)
     subscribe_thread(session, thread, author)
     _mark_read(session, thread, author, post.number)
-    _notify_new_thread(session, thread, post, author)
-    _notify_mentions(session, thread, post, author, already=set())
+    if notify:
+        _notify_new_thread(session, thread, post, author)
+        _notify_mentions(session, thread, post, author, already=set())
     return thread
 
 
 def reply(session: Session, thread: Thread, author: User, body: str, quoted: Post | None = None,
-          now: datetime | None = None) -> Post:
+          now: datetime | None = None, notify: bool = True) -> Post:
+    """Post a reply; its author follows the thread. ``notify=False`` (demo data) tells nobody."""
     now = now or utcnow()
     if thread.locked:
         raise ForumError("body", "This thread is locked, so no one can reply to it")
@@ -143,8 +146,9 @@ def reply(session: Session, thread: Thread, author: User, body: str, quoted: Pos
     search.index_post(session, post)
     subscribe_thread(session, thread, author)
     _mark_read(session, thread, author, post.number)
-    notified = _notify_subscribers(session, thread, post, author)
-    _notify_mentions(session, thread, post, author, already=notified)
+    if notify:
+        notified = _notify_subscribers(session, thread, post, author)
+        _notify_mentions(session, thread, post, author, already=notified)
     return post
 
 
