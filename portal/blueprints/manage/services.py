@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from portal.blueprints.accounts.models import User
+from portal.blueprints.events.models import Event, EventStatus
+from portal.blueprints.forums.models import Report, ReportStatus
 from portal.core.mail import OutboxMessage
 
 PAGE_SIZE = 25
@@ -21,10 +24,13 @@ class Overview:
     mentees: int
     mail_queued: int
     mail_dead: int
+    open_reports: int
+    upcoming_events: int
+    draft_events: int
 
 
-def overview(session: Session) -> Overview:
-    """Headline figures in two queries, whatever the size of the community."""
+def overview(session: Session, now: datetime) -> Overview:
+    """Headline figures in four queries, whatever the size of the community."""
     active = User.deleted_at.is_(None)
     people = session.execute(
         select(
@@ -40,9 +46,17 @@ def overview(session: Session) -> Overview:
             .group_by(OutboxMessage.status)
         ).all()
     )
+    events = session.execute(
+        select(
+            func.count(case((and_(Event.status == EventStatus.PUBLISHED, Event.ends_at > now), 1))),
+            func.count(case((Event.status == EventStatus.DRAFT, 1))),
+        )
+    ).one()
+    reports = session.scalar(select(func.count()).select_from(Report).where(Report.status == ReportStatus.OPEN))
     return Overview(
         members=people[0], unverified=people[1], mentors=people[2], mentees=people[3],
         mail_queued=mail.get("queued", 0), mail_dead=mail.get("dead", 0),
+        open_reports=reports, upcoming_events=events[0], draft_events=events[1],
     )
 
 

@@ -12,6 +12,7 @@ from portal.blueprints.forums import services as forum_services
 from portal.blueprints.forums.forms import ModerationActionForm
 from portal.blueprints.forums.models import Post
 from portal.blueprints.manage import services
+from portal.core.db import utcnow
 from portal.core.htmx import done, render
 from portal.core.permissions import Permission, Role, require
 from portal.extensions import db
@@ -22,7 +23,7 @@ bp = Blueprint("manage", __name__, url_prefix="/manage")
 @bp.get("/")
 @require(Permission.MANAGE_COMMUNITY)
 def dashboard():
-    return render("manage/dashboard.html", overview=services.overview(db.session))
+    return render("manage/dashboard.html", overview=services.overview(db.session, utcnow()))
 
 
 def _people_filters() -> tuple[str | None, str, int]:

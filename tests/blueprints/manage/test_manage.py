@@ -121,3 +121,25 @@ def test_role_form_rejects_an_unknown_role(browser, session):
 def test_role_change_for_a_missing_person_is_404(browser, session):
     sign_in(browser, make_user(session, role=Role.ADMIN))
     assert browser.get("/manage/people/999999/role").status_code == 404
+
+
+def test_dashboard_counts_events_and_reports(browser, session):
+    from datetime import timedelta
+
+    from portal.blueprints.events.models import EventStatus
+    from portal.blueprints.forums import services as forums
+    from tests.blueprints.events.factories import make_event
+
+    manager = make_user(session, role=Role.MANAGER)
+    make_event(session)
+    make_event(session, status=EventStatus.DRAFT)
+    make_event(session, starts_in=timedelta(days=-3))
+    category = forums.save_category(session, None, name="Talk", description="", audience="members", position=0)
+    thread = forums.start_thread(session, category, manager, "Hello", "First post", notify=False)
+    post = forums.reply(session, thread, make_user(session), "Spam spam", notify=False)
+    forums.report_post(session, post, manager, "Spam")
+    sign_in(browser, manager)
+    browser.get("/manage/")
+    assert '<span class="figure">1</span> upcoming events' in browser.html
+    assert '<span class="figure">1</span> draft events' in browser.html
+    assert '<span class="figure">1</span> reported posts to review' in browser.html
