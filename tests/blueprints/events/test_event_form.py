@@ -114,7 +114,7 @@ def _assert_kept(page: str, answers: dict) -> None:
             assert html.escape(value.strip(), quote=True) in page or html.escape(value.strip(), quote=False) in page, (
                 f"{name}={value!r} was lost")
     if answers.get("format"):
-        assert f'checked class="choice-input" id="format-' in page
+        assert 'checked class="choice-input" id="format-' in page
     if answers.get("live_captions"):
         assert 'checked class="choice-input" id="live_captions"' in page
 

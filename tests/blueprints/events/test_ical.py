@@ -99,8 +99,8 @@ def test_a_drafts_file_is_hidden_like_its_page(client, session, host):
 def test_the_public_feed_has_upcoming_and_recent_events_but_no_drafts(client, session, host):
     london = make_event(session, hosts=[host], title="London talk")
     tokyo = make_event(session, hosts=[host], title="Tokyo talk", timezone="Asia/Tokyo")
-    called_off = make_event(session, hosts=[host], title="Called off", status=EventStatus.CANCELLED)
-    last_week = make_event(session, hosts=[host], title="Last week", starts_in=-timedelta(days=5))
+    make_event(session, hosts=[host], title="Called off", status=EventStatus.CANCELLED)
+    make_event(session, hosts=[host], title="Last week", starts_in=-timedelta(days=5))
     make_event(session, hosts=[host], title="Long ago", starts_in=-timedelta(days=30))
     make_event(session, hosts=[host], title="Secret", status=EventStatus.DRAFT)
     response = client.get("/events/feed.ics")

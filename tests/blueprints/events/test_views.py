@@ -524,7 +524,7 @@ def test_feedback_is_only_for_attendees_after_the_end(app, session, event, host,
 def test_my_events_lists_going_waiting_hosting_and_past(browser, session, host, member):
     attending = make_event(session, hosts=[host], title="Attending")
     full = make_event(session, hosts=[host], capacity=1, title="Crowded")
-    hosting = make_event(session, hosts=[member], title="Hosting mine")
+    make_event(session, hosts=[member], title="Hosting mine")
     done = make_event(session, hosts=[host], starts_in=-timedelta(days=2), title="Been there")
     reply(session, attending, member)
     reply(session, full, make_user(session))
