@@ -17,7 +17,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from a11y.server import ACCOUNTS, PASSWORD, LivePortal
+from a11y.data import ACCOUNTS, PASSWORD
+from a11y.server import LivePortal
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

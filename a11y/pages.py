@@ -5,7 +5,8 @@ arguments), and optionally a form submitted empty or with invalid values. The
 suite discovers GET endpoints from the app's URL map and fails, naming the
 endpoint, when one has no states here; so a new page is checked without anyone
 remembering to. A feature adds its pages with ``register(...)`` in its own
-section below; ``form_errors`` gives the two error states of a form.
+section below (``form_errors`` gives the two error states of a form), and its
+non-HTML responses (calendar files, spreadsheets) with ``offer(...)``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from a11y import data
 from a11y.server import LivePortal
 
 NO_ROUTE = "(no route)"  # the key for URLs that match no endpoint at all (the 404 page)
@@ -54,12 +56,31 @@ class PageState:
         return self.path(portal) if callable(self.path) else self.path
 
 
+@dataclass(frozen=True)
+class Download:
+    """A GET endpoint that answers with a file, not a page: checked for its type and budget."""
+
+    endpoint: str
+    role: str | None
+    path: Path
+    content_type: str
+
+    def url(self, portal: LivePortal) -> str:
+        return self.path(portal) if callable(self.path) else self.path
+
+
 REGISTRY: dict[str, list[PageState]] = {}
+DOWNLOADS: dict[str, list[Download]] = {}
 
 
 def register(*states: PageState) -> None:
     for state in states:
         REGISTRY.setdefault(state.endpoint, []).append(state)
+
+
+def offer(*downloads: Download) -> None:
+    for download in downloads:
+        DOWNLOADS.setdefault(download.endpoint, []).append(download)
 
 
 def all_states() -> list[PageState]:
@@ -81,7 +102,17 @@ def link(name: str) -> Callable[[LivePortal], str]:
 
 def of(role: str, template: str) -> Callable[[LivePortal], str]:
     """A path about the account ``role`` signs in to: ``template`` with its ``{id}``."""
-    return lambda portal: template.format(id=portal.user_id(role))
+    return lambda portal: template.format(id=portal.lookup(data.user, role).id)
+
+
+def event(key: str, template: str = "/events/{id}") -> Callable[[LivePortal], str]:
+    """A path about one of the events in ``data.EVENTS``: ``template`` with its ``{id}``."""
+    return lambda portal: template.format(id=portal.lookup(data.event_id, key))
+
+
+def month_of(key: str) -> Callable[[LivePortal], str]:
+    """The calendar page of the month the event ``key`` starts in (London time)."""
+    return lambda portal: "/events/calendar/{0.year}/{0.month}".format(portal.lookup(data.event_month, key))
 
 
 # Pages: home and the accessibility statement
@@ -163,6 +194,68 @@ register(
               of("admin", "/manage/people/{id}/role"), Submission({"role": "member"}), 422),
     PageState("manage.change_role", "community manager, not allowed", "manager", of("mentor", "/manage/people/{id}/role"),
               status=403),
+)
+
+# Events: finding, replying, hosting
+
+register(
+    PageState("events.index", "signed out", None, "/events/"),
+    PageState("events.index", "member", "member", "/events/"),
+    PageState("events.index", "community manager, drafts included", "manager", "/events/"),
+    PageState("events.index", "member, second page", "member", "/events/?page=2"),
+    PageState("events.index", "signed out, nothing matches the filters", None,
+              "/events/?format=in_person&access=sign_language"),
+    PageState("events.past", "signed out", None, "/events/past"),
+    PageState("events.past", "member", "member", "/events/past"),
+    PageState("events.calendar_now", "member, this month", "member", "/events/calendar"),
+    PageState("events.calendar", "signed out, a month with events", None, month_of("open")),
+    PageState("events.calendar", "member, a month without events", "member", "/events/calendar/2099/1"),
+    PageState("events.mine", "member going to events", "member", "/events/mine"),
+    PageState("events.mine", "community manager hosting events", "manager", "/events/mine"),
+    PageState("events.mine", "unconfirmed member, nothing yet", "unverified", "/events/mine"),
+    PageState("events.show", "signed out", None, event("open")),
+    PageState("events.show", "member, not replied", "member", event("open")),
+    PageState("events.show", "member, reply sent empty", "member", event("open"), Submission(clear=True), 422),
+    PageState("events.show", "member, event full", "member", event("full")),
+    PageState("events.show", "member going, joining link open", "member", event("now")),
+    PageState("events.show", "member who went, after the event", "member", event("past")),
+    PageState("events.show", "member, event cancelled", "member", event("cancelled")),
+    PageState("events.show", "unconfirmed member", "unverified", event("open")),
+    PageState("events.show", "community manager, a draft", "manager", event("draft")),
+    PageState("events.show", "member, a draft they cannot see", "member", event("draft"), status=404),
+    PageState("events.create", "community manager", "manager", "/events/new"),
+    *form_errors("events.create", "manager", "/events/new", {
+        "title": "Planning", "summary": "A meeting.", "start_date": "2099-01-05", "start_time": "18:00",
+        "end_date": "2099-01-05", "end_time": "17:00", "timezone": "Mars/Olympus_Mons", "format": "online",
+        "join_url": "not a link", "capacity": "lots", "hosts": "nobody@a11y.example.org",
+    }),
+    PageState("events.create", "member, not allowed", "member", "/events/new", status=403),
+    PageState("events.edit", "community manager", "manager", event("open", "/events/{id}/edit")),
+    PageState("events.edit", "submitted empty", "manager", event("open", "/events/{id}/edit"),
+              Submission(clear=True), 422),
+    PageState("events.edit", "member, not allowed", "member", event("open", "/events/{id}/edit"), status=403),
+    PageState("events.cancel", "community manager", "manager", event("open", "/events/{id}/cancel")),
+    PageState("events.cancel", "submitted empty", "manager", event("open", "/events/{id}/cancel"),
+              Submission(clear=True), 422),
+    PageState("events.attendees", "community manager, after the event", "manager",
+              event("past", "/events/{id}/attendees")),
+    PageState("events.attendees", "community manager, with a waiting list", "manager",
+              event("full", "/events/{id}/attendees")),
+    PageState("events.followup", "community manager", "manager", event("past", "/events/{id}/follow-up")),
+    PageState("events.followup", "submitted empty", "manager", event("past", "/events/{id}/follow-up"),
+              Submission(clear=True), 422),
+    PageState("events.feedback", "member who went", "member", event("past", "/events/{id}/feedback")),
+    PageState("events.feedback", "submitted empty", "member", event("past", "/events/{id}/feedback"),
+              Submission(clear=True), 422),
+    PageState("events.feedback_results", "community manager", "manager",
+              event("past", "/events/{id}/feedback/results")),
+)
+offer(
+    Download("events.ics", None, event("open", "/events/{id}.ics"), "text/calendar"),
+    Download("events.public_feed", None, "/events/feed.ics", "text/calendar"),
+    Download("events.personal_feed", None,
+             lambda portal: f"/events/calendar-feed/{portal.lookup(data.feed_token, 'member')}.ics", "text/calendar"),
+    Download("events.attendees_csv", "manager", event("past", "/events/{id}/attendees.csv"), "text/csv"),
 )
 
 # No route: an address that matches nothing

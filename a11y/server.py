@@ -15,9 +15,10 @@ import os
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -27,31 +28,16 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import Headers
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from a11y import data
 from portal import create_app
-from portal.blueprints.accounts import demo, passwords, services
+from portal.blueprints.accounts import services
 from portal.blueprints.accounts.models import User
 from portal.core import migrations
-from portal.core.db import utcnow
 from portal.core.mail import OutboxMessage
-from portal.core.permissions import Role
 from portal.extensions import db
 
-PASSWORD = demo.DEMO_PASSWORD
-
-# Who signs in for each role a page state names; everyone uses ``PASSWORD``.
-ACCOUNTS = {
-    "member": "member@example.org",
-    "mentor": "mentor@example.org",
-    "manager": "manager@example.org",
-    "admin": "admin@example.org",
-    "unverified": "unverified@a11y.example.org",
-    "pending": "pending@a11y.example.org",
-    "preferences": "preferences@a11y.example.org",
-}
-
-SAMPLE_PEOPLE = 30  # with the demo people, more than one page of the people list
-SAMPLE_DOMAIN = "sample.a11y.example.org"
 SCALE_DOMAIN = "scale.a11y.example.org"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -157,41 +143,14 @@ def settings(url: str) -> dict:
     }
 
 
-def _person(number: int, password_hash: str, domain: str) -> User:
-    """A verified-or-not sample person; roles and participation vary with ``number``."""
-    return User(
-        email=f"person{number:04d}@{domain}",
-        display_name=f"Sample Person {number:04d}",
-        password_hash=password_hash,
-        role=(Role.MEMBER, Role.MEMBER, Role.MEMBER, Role.MANAGER)[number % 4].value,
-        participation=("mentee", "mentor", "both")[number % 3],
-        email_verified_at=None if number % 5 == 0 else utcnow(),
-        pronouns="they/them" if number % 2 else "",
-        timezone="Europe/Paris",
-    )
-
-
-def add_people(session: Session, count: int, domain: str) -> None:
-    """Insert ``count`` sample people at once (one password hash shared, for speed)."""
-    shared = passwords.hash_password(PASSWORD)
-    start = session.scalar(select(func.count()).select_from(User))
-    session.add_all(_person(start + n, shared, domain) for n in range(count))
-    session.flush()
-
-
-def seed(session: Session) -> None:
-    """Demo people, sample people, and the accounts whose states pages show."""
-    demo.seed(session)
-    add_people(session, SAMPLE_PEOPLE, SAMPLE_DOMAIN)
-    services.register(session, email=ACCOUNTS["unverified"], display_name="Uma Unconfirmed",
-                      password=PASSWORD, participation="mentee")
-    pending = services.create_verified_user(
-        session, services.NewAccount(ACCOUNTS["pending"], "Pat Pending", PASSWORD))
-    services.request_email_change(session, pending, PASSWORD, "pending-new@a11y.example.org")
-    preferences = services.create_verified_user(
-        session, services.NewAccount(ACCOUNTS["preferences"], "Robin Preferences", PASSWORD, Role.MANAGER))
-    preferences.reduced_motion = preferences.high_contrast = preferences.large_text = True
-    session.flush()
+def seed(app: Flask) -> None:
+    """The demo data exactly as ``flask seed-demo`` loads it, then each feature's extras."""
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, f"flask seed-demo failed: {result.output} {result.exception!r}"
+        for feature in data.SEEDS:
+            feature(db.session)
+        db.session.commit()
 
 
 class LivePortal:
@@ -200,9 +159,7 @@ class LivePortal:
     def __init__(self, folder: str) -> None:
         self.app: Flask = create_app(settings(database_url(folder)), instance_path=os.path.join(folder, "instance"))
         migrations.upgrade(db.state(self.app).engine)
-        with self.session() as session:
-            seed(session)
-            session.commit()
+        seed(self.app)
         self.recorder = Recorder(self.app.wsgi_app)
         self.app.wsgi_app = self.recorder
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
@@ -240,9 +197,10 @@ class LivePortal:
         path, _, query = target.partition("?")
         return Exchange("GET", path, query, response.status, Headers(response.getheaders()), body)
 
-    def user_id(self, role: str) -> int:
+    def lookup(self, find: Callable[..., T], *args) -> T:
+        """``find(session, *args)`` in the app: for page-state URLs (ids, tokens)."""
         with self.session() as session:
-            return services.find_by_email(session, ACCOUNTS[role]).id
+            return find(session, *args)
 
     def mail_link(self, recipient: str, path_prefix: str) -> str:
         """The path of the first link to ``path_prefix`` in the newest email to ``recipient``."""
@@ -259,12 +217,12 @@ class LivePortal:
     def _links(self) -> dict[str, str]:
         """Working links of each kind the portal emails, made as its own mail makes them."""
         with self.session() as session:
-            services.request_password_reset(session, ACCOUNTS["member"])
+            services.request_password_reset(session, data.ACCOUNTS["member"])
             session.commit()
         return {
-            "verify": self.mail_link(ACCOUNTS["unverified"], "/verify/"),
-            "reset": self.mail_link(ACCOUNTS["member"], "/reset-password/"),
-            "confirm-email": self.mail_link("pending-new@a11y.example.org", "/email/confirm/"),
+            "verify": self.mail_link(data.ACCOUNTS["unverified"], "/verify/"),
+            "reset": self.mail_link(data.ACCOUNTS["member"], "/reset-password/"),
+            "confirm-email": self.mail_link(data.NEW_ADDRESS, "/email/confirm/"),
         }
 
     def people_count(self) -> int:
@@ -275,7 +233,7 @@ class LivePortal:
         """Add people until there are ``factor`` times as many as now."""
         count = self.people_count() * (factor - 1)
         with self.session() as session:
-            add_people(session, count, SCALE_DOMAIN)
+            data.add_people(session, count, SCALE_DOMAIN)
             session.commit()
 
     def remove_added_people(self) -> None:

@@ -14,7 +14,8 @@ from selenium.webdriver.support.ui import Select
 from a11y.checks import axe_violations, duplicate_ids, keyboard, structure
 from a11y.pages import PageState
 from a11y.report import Entry
-from a11y.server import ACCOUNTS
+from a11y import data
+from a11y.data import ACCOUNTS
 
 LIVE_REGION = "return document.getElementById('live-region').textContent.trim()"
 SETTLED = "return !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
@@ -111,3 +112,42 @@ def test_resending_the_confirmation_link_swaps_the_notice(chromium, report):
     if "Send another link" not in chromium.js("return document.getElementById('verify-notice').textContent"):
         problems.append("verify notice: after resending, its button should offer another link")
     record(report, chromium, "pages.home", "resend the confirmation link with htmx", started, problems)
+
+
+def test_replying_to_an_event_swaps_the_reply_and_announces_it(chromium, portal, report):
+    started = time.monotonic()
+    begin(chromium, "mentor", f"/events/{portal.lookup(data.event_id, 'open')}")
+    problems = []
+    for answer, said in (("going", "You're going."), ("not_going", "You're not going. Thanks for letting the hosts know.")):
+        chromium.js("document.getElementById('live-region').textContent = '';")
+        chromium.click(f"input[name=answer][value={answer}] + label")
+        chromium.click("#rsvp button[type=submit]")
+        problems += after_swap(chromium, "events.show", f"replied {answer}", said)
+    record(report, chromium, "events.show", "reply going, then not going, with htmx", started, problems)
+
+
+def test_filtering_events_swaps_the_results_and_pushes_a_working_url(chromium, report):
+    started = time.monotonic()
+    begin(chromium, None, "/events/")
+    Select(chromium.driver.find_element(By.ID, "format")).select_by_value("online")
+    chromium.click("label[for=access-live_captions]")
+    chromium.click("form[role=search] button")
+    chromium.wait_until(lambda: "match" in chromium.js("return document.getElementById('results-heading').textContent"),
+                        "the filtered events")
+    heading = chromium.js("return document.getElementById('results-heading').textContent.trim()")
+    problems = after_swap(chromium, "events.index", "filtered", heading + ".")
+    pushed = chromium.target()
+    chromium.open(pushed)
+    reloaded = chromium.js("return document.getElementById('results-heading').textContent.trim()")
+    if reloaded != heading:
+        problems.append(f"history: loading {pushed} shows {reloaded!r}, but the swap showed {heading!r}")
+    record(report, chromium, "events.index", "filter by format and access with htmx", started, problems)
+
+
+def test_moving_through_the_calendar_swaps_the_month_and_pushes_its_url(chromium, portal, report):
+    started = time.monotonic()
+    begin(chromium, None, "/events/calendar/2099/1")
+    chromium.click(".month-nav a[rel=next]")
+    chromium.wait_until(lambda: chromium.target() == "/events/calendar/2099/2", "the next month's URL")
+    problems = after_swap(chromium, "events.calendar", "next month", "February 2099: no events.")
+    record(report, chromium, "events.calendar", "next month with htmx", started, problems)

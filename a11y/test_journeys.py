@@ -11,7 +11,8 @@ from selenium.webdriver.support.ui import Select
 
 from a11y.browser import FORM, Chromium
 from a11y.report import Entry
-from a11y.server import ACCOUNTS
+from a11y import data
+from a11y.data import ACCOUNTS
 
 NEW_PASSWORD = "a long journey through the portal"
 
@@ -112,7 +113,7 @@ def test_manager_filters_people(plain_browser, report):
 
 def test_admin_changes_a_role_and_back(plain_browser, portal, report):
     b = plain_browser
-    path = f"/manage/people/{portal.user_id('mentor')}/role"
+    path = f"/manage/people/{portal.lookup(data.user, 'mentor').id}/role"
     with journey(report, b, "change someone's role, then back"):
         b.use_role("admin")
         for role, label in (("manager", "Community manager"), ("member", "Member")):
@@ -131,3 +132,31 @@ def test_unconfirmed_member_asks_for_a_new_link(plain_browser, report):
         sent = f"We have sent a new confirmation link to {ACCOUNTS['unverified']}."
         assert sent in notice(b), f"[{b.variant}] no notice of the new link: {notice(b)!r}"
 
+
+
+def test_member_replies_to_an_event_and_changes_their_mind(plain_browser, portal, report):
+    b = plain_browser
+    path = f"/events/{portal.lookup(data.event_id, 'open')}"
+    with journey(report, b, "reply to an event, then change the reply"):
+        b.use_role("mentor")
+        for answer, said in (("going", "You're going."), ("not_going", "You're not going.")):
+            b.open(path)
+            b.click(f"input[name=answer][value={answer}] + label")
+            arrive(b, b.click_and_wait("#rsvp button[type=submit]"), data.EVENTS["open"])
+            assert said in notice(b), f"[{b.variant}] reply {answer} not confirmed: {notice(b)!r}"
+
+
+def test_anyone_filters_events_and_moves_through_the_calendar(plain_browser, report):
+    b = plain_browser
+    with journey(report, b, "filter events, then move through the calendar"):
+        b.use_role(None)
+        b.open("/events/")
+        Select(b.driver.find_element(By.ID, "format")).select_by_value("online")
+        b.click("label[for=access-live_captions]")
+        arrive(b, b.click_and_wait("form[role=search] button"), "Upcoming events")
+        assert "format=online" in b.target() and "access=live_captions" in b.target(), (
+            f"[{b.variant}] filtered to {b.target()}")
+        heading = b.driver.find_element(By.ID, "results-heading").text
+        assert "match your filters" in heading, f"[{b.variant}] results say {heading!r}"
+        b.open("/events/calendar/2099/1")
+        arrive(b, b.click_and_wait(".month-nav a[rel=next]"), "Events in February 2099")

@@ -8,7 +8,7 @@ import time
 from html import unescape
 
 from a11y.checks import QUERY_BUDGET
-from a11y.pages import all_states
+from a11y.pages import DOWNLOADS, all_states
 from a11y.report import Entry
 
 GET_STATES = [state for state in all_states() if state.submission is None]
@@ -78,3 +78,20 @@ def test_scripts_and_styles_are_compressed_deferred_and_cached_for_a_year(portal
     report.add(Entry("Across pages", "assets", f"{len(assets)} scripts and styles",
                      seconds=time.monotonic() - started, problems=problems))
     assert not problems, "Assets:\n  - " + "\n  - ".join(problems)
+
+
+def test_downloads_are_files_within_the_query_budget(portal, chromium, report):
+    started = time.monotonic()
+    problems = []
+    for download in [d for downloads in DOWNLOADS.values() for d in downloads]:
+        url = download.url(portal)
+        answer = portal.fetch(url, chromium.cookie_header(download.role))
+        kind = answer.headers.get("Content-Type", "")
+        if answer.status != 200 or not kind.startswith(download.content_type):
+            problems.append(f"{download.endpoint} at {url}: status {answer.status}, {kind!r}; "
+                            f"expected 200 with {download.content_type}")
+        elif (answer.query_count or 0) > QUERY_BUDGET:
+            problems.append(f"{download.endpoint}: {answer.query_count} SQL queries; the budget is {QUERY_BUDGET}")
+    report.add(Entry("Across pages", "downloads", f"{sum(map(len, DOWNLOADS.values()))} files",
+                     seconds=time.monotonic() - started, problems=problems))
+    assert not problems, "Downloads:\n  - " + "\n  - ".join(problems)

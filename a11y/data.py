@@ -1,0 +1,149 @@
+"""Data the page states need beyond ``flask seed-demo``: one function per feature.
+
+The demo data is loaded first, as ``make run`` loads it; then each function in
+``SEEDS`` adds the accounts and records whose states the suite shows (an
+unconfirmed member, a full event, a past event someone went to...). Lookups
+used by page-state URLs live beside the data they find.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.blueprints.accounts import demo, passwords, services
+from portal.blueprints.accounts.models import User
+from portal.blueprints.events import services as event_services
+from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
+from portal.core.db import utcnow
+from portal.core.permissions import Role
+from portal.core.time import zone
+
+PASSWORD = demo.DEMO_PASSWORD
+
+# Who signs in for each role a page state names; everyone uses ``PASSWORD``.
+ACCOUNTS = {
+    "member": "member@example.org",
+    "mentor": "mentor@example.org",
+    "manager": "manager@example.org",
+    "admin": "admin@example.org",
+    "unverified": "unverified@a11y.example.org",
+    "pending": "pending@a11y.example.org",
+    "preferences": "preferences@a11y.example.org",
+}
+NEW_ADDRESS = "pending-new@a11y.example.org"
+SAMPLE_PEOPLE = 30  # with the demo people, more than one page of the people list
+SAMPLE_DOMAIN = "sample.a11y.example.org"
+
+
+def user(session: Session, role: str) -> User:
+    return services.find_by_email(session, ACCOUNTS[role])
+
+
+# Accounts
+
+
+def _person(number: int, password_hash: str, domain: str) -> User:
+    """A sample person; confirmation, role and participation vary with ``number``."""
+    return User(
+        email=f"person{number:04d}@{domain}",
+        display_name=f"Sample Person {number:04d}",
+        password_hash=password_hash,
+        role=(Role.MEMBER, Role.MEMBER, Role.MEMBER, Role.MANAGER)[number % 4].value,
+        participation=("mentee", "mentor", "both")[number % 3],
+        email_verified_at=None if number % 5 == 0 else utcnow(),
+        pronouns="they/them" if number % 2 else "",
+        timezone="Europe/Paris",
+    )
+
+
+def add_people(session: Session, count: int, domain: str) -> None:
+    """Insert ``count`` sample people at once (one password hash shared, for speed)."""
+    shared = passwords.hash_password(PASSWORD)
+    start = session.scalar(select(func.count()).select_from(User))
+    session.add_all(_person(start + n, shared, domain) for n in range(count))
+    session.flush()
+
+
+def accounts(session: Session) -> None:
+    """Sample people, an unconfirmed member, a member changing address, and a manager
+    with every display preference on."""
+    add_people(session, SAMPLE_PEOPLE, SAMPLE_DOMAIN)
+    services.register(session, email=ACCOUNTS["unverified"], display_name="Uma Unconfirmed",
+                      password=PASSWORD, participation="mentee")
+    pending = services.create_verified_user(session, services.NewAccount(ACCOUNTS["pending"], "Pat Pending", PASSWORD))
+    services.request_email_change(session, pending, PASSWORD, NEW_ADDRESS)
+    preferences = services.create_verified_user(
+        session, services.NewAccount(ACCOUNTS["preferences"], "Robin Preferences", PASSWORD, Role.MANAGER))
+    preferences.reduced_motion = preferences.high_contrast = preferences.large_text = True
+    session.flush()
+
+
+# Events
+
+EVENTS = {
+    "open": "A11y: open for replies",
+    "full": "A11y: full, with a waiting list",
+    "now": "A11y: starting now, member going",
+    "past": "A11y: past, member went",
+    "cancelled": "A11y: cancelled",
+    "draft": "A11y: draft",
+}
+
+
+def _event(session: Session, key: str, starts_in: timedelta, host: User, **values) -> Event:
+    starts = utcnow() + starts_in
+    fields = dict(
+        title=EVENTS[key], summary=f"The {key} event the accessibility suite looks at.",
+        description="Everyone is welcome.\n\n- Questions aloud or in the chat\n- Slides shared afterwards",
+        agenda="1. Welcome\n2. Talk\n3. Questions", starts_at=starts, ends_at=starts + timedelta(hours=1),
+        timezone="Europe/London", format="online", join_url="https://meet.example.org/a11y",
+        status=EventStatus.PUBLISHED.value, going_count=0, created_by_id=host.id, live_captions=True,
+        access_notes="Tell the hosts what you need when you reply.",
+    )
+    event = Event(**(fields | values))
+    event.hosts = [host]
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _going(session: Session, event: Event, person: User, **values) -> None:
+    session.add(Rsvp(event_id=event.id, user_id=person.id, answer=Answer.GOING.value, **values))
+    event.going_count += 1
+    session.flush()
+
+
+def events(session: Session) -> None:
+    """Events in each state a page shows, hosted by the manager."""
+    manager, member, mentor = user(session, "manager"), user(session, "member"), user(session, "mentor")
+    _event(session, "open", timedelta(days=5), manager)
+    full = _event(session, "full", timedelta(days=6), manager, capacity=1)
+    _going(session, full, mentor)
+    happening = _event(session, "now", timedelta(minutes=10), manager, capacity=10)
+    _going(session, happening, member, needs_captions=True)
+    past = _event(session, "past", -timedelta(days=2), manager, followup_summary="Thank you for coming.",
+                  followup_link="https://example.org/recording", followup_at=utcnow() - timedelta(days=1))
+    _going(session, past, member, attended=True)
+    _event(session, "cancelled", timedelta(days=8), manager, status=EventStatus.CANCELLED.value,
+           cancelled_at=utcnow())
+    _event(session, "draft", timedelta(days=30), manager, status=EventStatus.DRAFT.value)
+    event_services.feed_token(session, member)
+
+
+def event_id(session: Session, key: str) -> int:
+    return session.scalar(select(Event.id).where(Event.title == EVENTS[key]))
+
+
+def event_month(session: Session, key: str) -> date:
+    starts = session.scalar(select(Event.starts_at).where(Event.title == EVENTS[key]))
+    return starts.astimezone(zone("Europe/London")).date()
+
+
+def feed_token(session: Session, role: str) -> str:
+    return event_services.feed_token(session, user(session, role))
+
+
+SEEDS = (accounts, events)
