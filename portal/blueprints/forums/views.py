@@ -18,7 +18,7 @@ from portal.blueprints.forums.forms import (
     ThreadForm,
 )
 from portal.blueprints.forums.models import Audience, Category, Notification, Post, PostRevision, Thread
-from portal.core.htmx import done, render, wants_fragment
+from portal.core.htmx import done, render
 from portal.core.permissions import Permission, can, require
 from portal.extensions import csrf, db
 
@@ -71,10 +71,7 @@ def _wants_preview() -> bool:
 
 def _preview_response(page: str, form, **context):
     """Preview: htmx gets only the rendered text; otherwise the page again, text kept."""
-    preview = form.body.data or ""
-    if wants_fragment():
-        return render_template("forums/_preview.html", preview=preview)
-    return render(page, form=form, preview=preview, **context)
+    return render(page, "forums/_preview.html", form=form, preview=form.body.data or "", **context)
 
 
 # Reading
@@ -176,7 +173,7 @@ def reply(thread_id: int):
         else:
             db.session.commit()
             return done(url_for("forums.permalink", post_id=post.id), "Your reply is posted.")
-    if request.method == "POST" and thread.locked:
+    elif request.method == "POST" and thread.locked:
         form.body.errors.append("This thread is locked, so no one can reply to it")
     status = 422 if request.method == "POST" else 200
     return render("forums/reply.html", form=form, preview=None, status=status, **context)
