@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
-    "a", "h3", "h4", "h5", "h6", "hr", "img", "del", "table", "thead", "tbody",
+    "a", "h3", "h4", "h5", "h6", "hr", "img", "del", "s", "table", "thead", "tbody",
     "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}, "ol": {"start"}}
@@ -45,7 +45,7 @@ def _images_as_links(html: str) -> str:
 
 
 def _drop_images_without_alt(html: str) -> str:
-    return re.sub(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>', "", html)
+    return re.sub(r'<img\b(?![^>]*\balt="[^"]*[^"\s][^"]*")[^>]*>', "", html)
 
 
 def render_markdown(source: str, *, heading_level: int = 3, low_data: bool = False) -> Markup:
