@@ -19,6 +19,7 @@ from portal.blueprints.forums.forms import (
 )
 from portal.blueprints.forums.models import Audience, Category, Notification, Post, PostRevision, Thread
 from portal.core.htmx import done, render
+from portal.core.mail import external_url
 from portal.core.permissions import Permission, can, require
 from portal.extensions import csrf, db
 
@@ -357,7 +358,8 @@ def feed(slug: str):
         abort(404)
     threads = queries.recent_threads(db.session, category)
     firsts = queries.first_posts(db.session, threads)
-    body = render_template("forums/feed.atom", category=category, threads=threads, firsts=firsts)
+    body = render_template("forums/feed.atom", category=category, threads=threads, firsts=firsts,
+                           external_url=external_url)
     return Response(body, mimetype="application/atom+xml")
 
 
