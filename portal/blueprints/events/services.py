@@ -456,7 +456,7 @@ def send_reminders(session: Session, now: datetime | None = None) -> int:
     for record in session.scalars(query).all():
         record.reminder_sent_at = now
         if _mailable(record.user):
-            _event_mail(session, record.event, record.user, f"Tomorrow: {record.event.title}", "reminder")
+            _event_mail(session, record.event, record.user, f"Reminder: {record.event.title}", "reminder")
             sent += 1
     session.flush()
     return sent
@@ -465,19 +465,18 @@ def send_reminders(session: Session, now: datetime | None = None) -> int:
 # Calendar feeds
 
 
-def feed_token(session: Session, user: User) -> str:
+def feed_token(session: Session, user: User) -> str | None:
+    """The person's calendar-feed token, if they have made one."""
     feed = session.get(CalendarFeed, user.id)
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(24))
-        session.add(feed)
-        session.flush()
-    return feed.token
+    return feed.token if feed else None
 
 
 def regenerate_feed(session: Session, user: User) -> str:
+    """Make the person's feed token, or replace it so the old address stops working."""
     feed = session.get(CalendarFeed, user.id)
     if feed is None:
-        return feed_token(session, user)
+        feed = CalendarFeed(user_id=user.id)
+        session.add(feed)
     feed.token = secrets.token_urlsafe(24)
     feed.created_at = utcnow()
     session.flush()

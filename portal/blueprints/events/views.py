@@ -107,9 +107,8 @@ def calendar(year: int, month: int):
 def mine():
     mine = queries.my_events(db.session, current_user, utcnow())
     token = services.feed_token(db.session, current_user)
-    db.session.commit()
-    return render("events/mine.html", mine=mine, feed_url=url_for("events.personal_feed", token=token, _external=True),
-                  regenerate_form=ConfirmForm())
+    feed_url = url_for("events.personal_feed", token=token, _external=True) if token else None
+    return render("events/mine.html", mine=mine, feed_url=feed_url, regenerate_form=ConfirmForm())
 
 
 # One event
@@ -200,10 +199,12 @@ def personal_feed(token: str):
 def regenerate_feed():
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    had_one = services.feed_token(db.session, current_user) is not None
     services.regenerate_feed(db.session, current_user)
     db.session.commit()
-    return done(url_for("events.mine", _anchor="calendar-feed"),
-                "Your calendar feed has a new address. The old one no longer works.")
+    message = ("Your calendar feed has a new address. The old one no longer works." if had_one
+               else "Your calendar feed address is ready. Add it to your calendar app.")
+    return done(url_for("events.mine", _anchor="calendar-feed"), message)
 
 
 # Managing events

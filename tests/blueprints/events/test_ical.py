@@ -124,7 +124,7 @@ def test_the_personal_feed_has_what_the_person_is_going_to_or_hosting(app, sessi
     services.rsvp(session, attending, member, True, Needs())
     services.rsvp(session, waiting, make_user(session), True, Needs())
     services.rsvp(session, waiting, member, True, Needs())
-    token = services.feed_token(session, member)
+    token = services.regenerate_feed(session, member)
     response = app.test_client().get(f"/events/calendar-feed/{token}.ics")
     assert response.headers["Cache-Control"] == "private, no-store"
     calendar = parse(response)

@@ -80,7 +80,7 @@ def test_each_role_gets_what_it_may_on_every_route(browser, session, role):
     event = make_event(session, hosts=[host], capacity=10)
     draft = make_event(session, hosts=[host], status=EventStatus.DRAFT)
     past = make_event(session, hosts=[host], starts_in=-timedelta(hours=3))
-    ids = {"event": event.id, "draft": draft.id, "past": past.id, "token": services.feed_token(session, host)}
+    ids = {"event": event.id, "draft": draft.id, "past": past.id, "token": services.regenerate_feed(session, host)}
     viewer = _viewer(session, role, host)
     if viewer is not None:
         sign_in(browser, viewer)

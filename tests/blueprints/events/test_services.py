@@ -488,17 +488,17 @@ def test_reminders_go_once_to_people_going_to_events_within_a_day(session, host)
     now = utcnow()
     assert services.send_reminders(session, now=now) == 1
     assert services.send_reminders(session, now=now + timedelta(minutes=5)) == 0
-    assert subjects(session, inside.email).count("Tomorrow: Soon") == 1
-    assert not any(s.startswith("Tomorrow") for who in (waiting, declined, other) for s in subjects(session, who.email))
+    assert subjects(session, inside.email).count("Reminder: Soon") == 1
+    assert not any(s.startswith("Reminder") for who in (waiting, declined, other) for s in subjects(session, who.email))
     assert services.send_reminders(session, now=now + timedelta(hours=7)) == 1, "the later event comes into range"
-    assert "Tomorrow: Later" in subjects(session, other.email)
+    assert "Reminder: Later" in subjects(session, other.email)
 
 
 def test_a_reminder_names_the_event_and_links_to_it(session, host, member):
     soon = make_event(session, hosts=[host], starts_in=timedelta(hours=3), title="Soon")
     going(session, soon, member)
     services.send_reminders(session)
-    [mail] = [m for m in outbox(session, member.email) if m.subject.endswith("Soon") and "Tomorrow" in m.subject]
+    [mail] = [m for m in outbox(session, member.email) if m.subject.endswith("Soon") and "Reminder" in m.subject]
     assert f"http://portal.test/events/{soon.id}" in mail.text_body
     assert "Soon" in mail.html_body
 
@@ -507,7 +507,8 @@ def test_a_reminder_names_the_event_and_links_to_it(session, host, member):
 
 
 def test_the_feed_token_is_kept_until_regenerated(session, member):
-    token = services.feed_token(session, member)
+    assert services.feed_token(session, member) is None
+    token = services.regenerate_feed(session, member)
     assert services.feed_token(session, member) == token
     assert services.feed_owner(session, token).id == member.id
     new = services.regenerate_feed(session, member)

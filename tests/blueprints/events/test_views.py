@@ -548,6 +548,9 @@ def test_the_private_feed_address_works_until_a_new_one_is_made(app, browser, se
     reply(session, event, member)
     sign_in(browser, member)
     browser.get("/events/mine")
+    assert 'class="feed-url"' not in browser.html, "looking at the page makes no address"
+    browser.submit(button="Make my calendar address")
+    assert "Your calendar feed address is ready." in text_of(browser.page)
     old = urlsplit(feed_address(browser.html)).path
     response = client.get(old)
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -568,7 +571,7 @@ def feed_address(page: str) -> str:
 
 
 def test_a_deleted_members_feed_stops_working(client, session, member):
-    token = services.feed_token(session, member)
+    token = services.regenerate_feed(session, member)
     assert client.get(f"/events/calendar-feed/{token}.ics").status_code == 200
     member.deleted_at = member.created_at
     session.flush()
