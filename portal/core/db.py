@@ -70,11 +70,18 @@ def _wants_immediate() -> bool:
     return True
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy issue BEGIN itself, so we can choose its kind.
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() changes only ASCII letters; PostgreSQL's and Python's change
+        # them all, so "Élodie" matches "élodie" (mentions, people search) on both.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 15000")

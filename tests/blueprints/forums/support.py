@@ -32,6 +32,13 @@ def text_of(response) -> str:
     return " ".join(html.unescape(response.get_data(as_text=True)).split())
 
 
+def words_of(response) -> str:
+    """The visible words of the page's ``main``, tags removed, white space collapsed."""
+    markup = response.get_data(as_text=True)
+    markup = markup[markup.index("<main"):markup.index("</main>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
 def csrf_token(browser, url: str = "/forums/") -> str:
     page = browser.client.get(url).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', page) or re.search(
