@@ -226,6 +226,8 @@ def helpful(post_id: int):
 @require(Permission.TAKE_PART)
 def report(post_id: int):
     post = _post(post_id)
+    if not post.is_visible:
+        abort(404)  # nothing to report, and its text must not show here
     form = ReportForm()
     if form.validate_on_submit():
         services.report_post(db.session, post, current_user, form.reason.data)
@@ -293,8 +295,12 @@ def follow_category(slug: str):
 def moderate_thread(thread_id: int):
     thread = _thread(thread_id)
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
-    form = ModerateThreadForm(obj=thread, category=thread.category_id)
+    form = ModerateThreadForm(obj=thread)
     form.category.choices = [(c.id, c.name) for c in categories]
+    if request.method == "GET":
+        # ``obj`` wins over keyword arguments, and thread.category is the Category itself,
+        # so no option was selected and a browser would post the first: a silent move.
+        form.category.data = thread.category_id
     if form.validate_on_submit():
         target = next(c for c in categories if c.id == form.category.data)
         services.set_thread_flags(db.session, thread, title=form.title.data, pinned=form.pinned.data,
