@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.blueprints.forums.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Category, Post, Thread
 
@@ -43,7 +43,7 @@ def posts(session: Session, thread: Thread, page: int) -> Page:
     items = list(session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.number >= first,
                            Post.number < first + POSTS_PER_PAGE)
-        .order_by(Post.number).options(selectinload(Post.author))
+        .order_by(Post.number).options(joinedload(Post.author))
     ))
     return Page(items, number, thread.pages, thread.post_count)
 

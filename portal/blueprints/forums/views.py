@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.blueprints.accounts.forms import ConfirmForm
 from portal.blueprints.forums import queries, search, services
@@ -38,7 +38,7 @@ def _category(slug: str) -> Category:
 
 def _thread(thread_id: int) -> Thread:
     thread = db.session.scalar(
-        select(Thread).where(Thread.id == thread_id).options(selectinload(Thread.category))
+        select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category))
     )
     if thread is None or not services.can_see_category(current_user, thread.category):
         abort(404)
@@ -99,16 +99,17 @@ def thread(thread_id: int):
     page = queries.posts(db.session, thread, _page())
     last_shown = page.items[-1].number if page.items else 0
     read_before = services.record_reading(db.session, thread, current_user, last_shown)
-    db.session.commit()
     first_unread = None
     if read_before is not None and read_before < thread.post_count:
         first_unread = read_before + 1
-    return render(
+    response = render(
         "forums/thread.html", thread=thread, result=page, read_before=read_before, first_unread=first_unread,
         helpful=services.helpful_by(db.session, current_user, [p.id for p in page.items]),
         following=services.is_subscribed_thread(db.session, thread, current_user),
         form=ReplyForm(), action_form=ConfirmForm(), preview=None,
     )
+    db.session.commit()  # after rendering: the reading and the page in one transaction
+    return response
 
 
 @bp.get("/forums/p/<int:post_id>")
