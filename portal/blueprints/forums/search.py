@@ -58,10 +58,35 @@ class Hit:
     snippet: Markup
 
 
+_TYPED = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
 def _fts_query(query: str) -> str:
-    """Each word as a quoted FTS5 string, all required: no operator a person typed can break it."""
-    words = re.findall(r"\w+", query, flags=re.UNICODE)
-    return " ".join(f'"{w}"' for w in words[:12])
+    """The query for FTS5, read as PostgreSQL's ``websearch_to_tsquery`` reads it: every
+    word required ("AND" adds nothing), "quoted words" a phrase, -word leaves out posts
+    with it, OR a choice. Words go to FTS5 quoted, so no operator typed can break it."""
+    parts: list[str] = []
+    choice = False
+    for match in _TYPED.finditer(query):
+        minus, typed = match.group(1) or match.group(3), match.group(2) if match.group(2) is not None else match.group(4)
+        if match.group(4) is not None and not minus and typed.upper() in ("AND", "OR"):
+            choice = choice or (typed.upper() == "OR" and bool(parts))
+            continue
+        words = re.findall(r"\w+", typed, flags=re.UNICODE)
+        if not words:
+            continue
+        term = '"' + " ".join(words[:12]) + '"'
+        if minus:
+            if parts:  # FTS5's NOT needs something to leave posts out of
+                parts.append(f"NOT {term}")
+            continue
+        if choice:
+            parts.append("OR")
+        parts.append(term)
+        choice = False
+        if len(parts) >= 24:
+            break
+    return " ".join(parts)
 
 
 def _marked(raw: str) -> Markup:

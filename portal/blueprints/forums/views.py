@@ -349,7 +349,7 @@ def category_form(category_id: int | None):
 
 @bp.get("/forums/search")
 def search_posts():
-    query = request.args.get("q", "").strip()[:200]
+    query = request.args.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
     visible = services.visible_categories(db.session, current_user)
     hits, total = search.search(db.session, query, [c.id for c in visible], _page())
     posts = queries.posts_by_id(db.session, [h.post_id for h in hits])
