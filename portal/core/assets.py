@@ -54,7 +54,7 @@ def serve(digest: str, filename: str):
 
 def htmx_config() -> str:
     """The ``<meta name="htmx-config">`` JSON that DESIGN.md fixes: no eval, no inline
-    scripts, no history cache, 422 swapped so error summaries show in place."""
+    scripts, no history cache; 409 and 422 swapped so problems show in place."""
     return json.dumps(
         {
             "selfRequestsOnly": True,
@@ -66,6 +66,7 @@ def htmx_config() -> str:
             "responseHandling": [
                 {"code": "204", "swap": False},
                 {"code": "[23]..", "swap": True},
+                {"code": "409", "swap": True, "error": False},
                 {"code": "422", "swap": True, "error": False},
                 {"code": "[45]..", "swap": False, "error": True},
             ],

@@ -6,7 +6,7 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import Field, ValidationError
+from wtforms import Field, RadioField, ValidationError
 from wtforms.validators import StopValidation
 
 from portal.core.time import is_valid_zone, suggest_zones
@@ -75,3 +75,18 @@ class TimeZone:
         raise ValidationError(
             f"Enter a time zone name from the list, like Europe/London or America/New_York.{hint}"
         )
+
+
+class Choice(RadioField):
+    """Radio buttons whose one message covers both nothing chosen and a value no
+    button offers ("Choose a rating from 1 to 5", not "Not a valid choice")."""
+
+    def __init__(self, label: str, choices, message: str, **kwargs) -> None:
+        super().__init__(label, choices=choices, validators=[Required(message)], **kwargs)
+        self.message = message
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            raise ValidationError(self.message) from error

@@ -79,7 +79,8 @@ def excerpt(source: str, length: int = 160) -> str:
 
 
 def slugify(text: str) -> str:
-    """A lowercase, hyphenated ASCII key for ``text`` ("Public speaking" -> "public-speaking")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """A lowercase, hyphenated key for ``text`` ("Public speaking" -> "public-speaking").
+    Accents are dropped; letters of other scripts are kept ("日本語" stays "日本語")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[\W_]+", "-", folded.lower()).strip("-")
     return slug[:60] or "topic"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.accounts import passwords
 from portal.blueprints.accounts.models import Delivery, Participation
-from portal.core.forms import EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
+from portal.core.forms import Choice, EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.permissions import Role
 
 PARTICIPATION_CHOICES = [SelectChoice(p.value, p.label) for p in Participation]
@@ -19,7 +19,11 @@ def _email_field(label: str = "Email address") -> StringField:
     return StringField(
         label,
         filters=[strip],
-        validators=[Required("Enter your email address"), MaxLength(320, "Email address"), EmailAddress()],
+        validators=[
+            Required("Enter your email address"),
+            MaxLength(320, "Email address"),
+            EmailAddress(),
+        ],
         render_kw={"autocomplete": "email", "spellcheck": "false", "type": "email"},
     )
 
@@ -28,7 +32,11 @@ def _display_name_field() -> StringField:
     return StringField(
         "Display name",
         filters=[strip],
-        validators=[Required("Enter your display name"), MaxLength(80, "Display name"), PlainText("Display name")],
+        validators=[
+            Required("Enter your display name"),
+            MaxLength(80, "Display name"),
+            PlainText("Display name"),
+        ],
         render_kw={"autocomplete": "nickname"},
     )
 
@@ -48,7 +56,9 @@ class NewPasswordMixin:
         email = getattr(self, "email", None)
         name = getattr(self, "display_name", None)
         problem = passwords.problem_with(
-            field.data or "", email=(email.data or "") if email else "", name=(name.data or "") if name else ""
+            field.data or "",
+            email=(email.data or "") if email else "",
+            name=(name.data or "") if name else "",
         )
         if problem:
             raise ValidationError(problem)
@@ -63,20 +73,23 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
     email = _email_field()
     password = _new_password_field()
     confirm_password = PasswordField(
-        "Confirm password", validators=[Required("Type your password again")],
+        "Confirm password",
+        validators=[Required("Type your password again")],
         render_kw={"autocomplete": "new-password"},
     )
-    participation = RadioField(
+    participation = Choice(
         "Are you here as a mentee, a mentor or both?",
-        choices=PARTICIPATION_CHOICES,
-        validators=[Required("Choose whether you are here as a mentee, a mentor or both")],
+        PARTICIPATION_CHOICES,
+        "Choose whether you are here as a mentee, a mentor or both",
     )
 
 
 class SignInForm(FlaskForm):
     email = _email_field()
     password = PasswordField(
-        "Password", validators=[Required("Enter your password")], render_kw={"autocomplete": "current-password"}
+        "Password",
+        validators=[Required("Enter your password")],
+        render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me signed in on this device for 30 days")
 
@@ -88,14 +101,16 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     password = _new_password_field("New password")
     confirm_password = PasswordField(
-        "Confirm new password", validators=[Required("Type your new password again")],
+        "Confirm new password",
+        validators=[Required("Type your new password again")],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangePasswordForm(ResetPasswordForm):
     current_password = PasswordField(
-        "Current password", validators=[Required("Enter your current password")],
+        "Current password",
+        validators=[Required("Enter your current password")],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -103,13 +118,16 @@ class ChangePasswordForm(ResetPasswordForm):
 class ChangeEmailForm(FlaskForm):
     email = _email_field("New email address")
     password = PasswordField(
-        "Your password", validators=[Required("Enter your password")], render_kw={"autocomplete": "current-password"}
+        "Your password",
+        validators=[Required("Enter your password")],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        "Your password", validators=[Required("Enter your password to delete your account")],
+        "Your password",
+        validators=[Required("Enter your password to delete your account")],
         render_kw={"autocomplete": "current-password"},
     )
     confirm = BooleanField("I understand that my account will be deleted and this cannot be undone")
@@ -122,26 +140,35 @@ class DeleteAccountForm(FlaskForm):
 class ProfileForm(FlaskForm):
     display_name = _display_name_field()
     pronouns = StringField(
-        "Pronouns (optional)", filters=[strip], validators=[MaxLength(40, "Pronouns"), PlainText("Pronouns")]
+        "Pronouns (optional)",
+        filters=[strip],
+        validators=[MaxLength(40, "Pronouns"), PlainText("Pronouns")],
     )
-    participation = RadioField(
+    participation = Choice(
         "Are you here as a mentee, a mentor or both?",
-        choices=PARTICIPATION_CHOICES,
-        validators=[Required("Choose whether you are here as a mentee, a mentor or both")],
+        PARTICIPATION_CHOICES,
+        "Choose whether you are here as a mentee, a mentor or both",
     )
     bio = TextAreaField(
-        "Short bio (optional)", filters=[strip], validators=[MaxLength(1000, "Your bio"), PlainText("Your bio")]
+        "Short bio (optional)",
+        filters=[strip],
+        validators=[MaxLength(1000, "Your bio"), PlainText("Your bio")],
     )
     timezone = StringField(
-        "Time zone", filters=[strip], validators=[MaxLength(64, "Time zone"), TimeZone()],
+        "Time zone",
+        filters=[strip],
+        validators=[MaxLength(64, "Time zone"), TimeZone()],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     languages = StringField(
-        "Languages you speak (optional)", filters=[strip],
+        "Languages you speak (optional)",
+        filters=[strip],
         validators=[MaxLength(200, "Languages"), PlainText("Languages")],
     )
     interests = StringField(
-        "Interests (optional)", filters=[strip], validators=[MaxLength(300, "Interests"), PlainText("Interests")]
+        "Interests (optional)",
+        filters=[strip],
+        validators=[MaxLength(300, "Interests"), PlainText("Interests")],
     )
 
 
@@ -151,23 +178,19 @@ class PreferencesForm(FlaskForm):
     large_text = BooleanField("Larger text")
     low_data = BooleanField("Low-data mode: no images or embeds, the smallest pages")
     plain_text_email = BooleanField("Plain-text email only")
-    notification_delivery = RadioField(
+    notification_delivery = Choice(
         "How should we send you notifications?",
-        choices=[
+        [
             SelectChoice(Delivery.IMMEDIATELY.value, "Immediately, one email each"),
             SelectChoice(Delivery.DAILY.value, "In a daily digest"),
             SelectChoice(Delivery.OFF.value, "Do not email me notifications"),
         ],
-        validators=[Required("Choose how we should send you notifications")],
+        "Choose how we should send you notifications",
     )
 
 
 class RoleForm(FlaskForm):
-    role = RadioField(
-        "Role",
-        choices=[SelectChoice(r.value, r.label) for r in Role],
-        validators=[Required("Choose a role")],
-    )
+    role = Choice("Role", [SelectChoice(r.value, r.label) for r in Role], "Choose a role")
 
 
 class ConfirmForm(FlaskForm):

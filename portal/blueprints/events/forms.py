@@ -6,12 +6,12 @@ from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.events.models import MAX_CAPACITY, PROVISIONS, EventFormat
-from portal.core.forms import MaxLength, PlainText, Required, TimeZone, strip
+from portal.core.forms import Choice, MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.time import zone
 
 
@@ -29,7 +29,8 @@ def parse_time(text: str) -> time | None:
     text = (text or "").strip().replace(".", ":")
     for pattern in ("%H:%M", "%H:%M:%S"):
         try:
-            return datetime.strptime(text, pattern).time()
+            # Seconds are dropped: the form shows minutes, so an unchanged save changes nothing.
+            return datetime.strptime(text, pattern).time().replace(second=0)
         except ValueError:
             continue
     return None
@@ -78,7 +79,11 @@ class WebLink:
         if not field.data:
             return
         parts = urlsplit(field.data)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in field.data):
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(c.isspace() for c in field.data)
+        ):
             raise ValidationError(f"Enter the {self.label} as a web address starting with https://")
 
 
@@ -90,47 +95,97 @@ def provision_fields(cls):
 
 @provision_fields
 class EventForm(FlaskForm):
-    title = StringField("Title", filters=[strip],
-                        validators=[Required("Enter a title"), MaxLength(120, "The title"), PlainText("The title")])
-    summary = StringField("Summary", filters=[strip],
-                          validators=[Required("Enter a one-sentence summary"), MaxLength(300, "The summary"),
-                                      PlainText("The summary")])
-    description = TextAreaField("Description (optional)", filters=[strip],
-                                validators=[MaxLength(10000, "The description")])
-    agenda = TextAreaField("Agenda (optional)", filters=[strip], validators=[MaxLength(5000, "The agenda")])
-    start_date = DateField("Start date", "start date", validators=[Required("Enter the start date, like 2026-12-04")])
-    start_time = TimeField("Start time", "start time", validators=[Required("Enter the start time, like 18:30")])
-    end_date = DateField("End date", "end date", validators=[Required("Enter the end date, like 2026-12-04")])
-    end_time = TimeField("End time", "end time", validators=[Required("Enter the end time, like 20:00")])
-    timezone = StringField("Time zone of the event", filters=[strip],
-                           validators=[Required("Enter the event's time zone, like Europe/London"),
-                                       MaxLength(64, "The time zone"), TimeZone()],
-                           render_kw={"spellcheck": "false", "autocomplete": "off"})
-    format = RadioField("Format", choices=[SelectChoice(f.value, f.label) for f in EventFormat],
-                        validators=[Required("Choose whether the event is online, in person or hybrid")])
-    join_url = StringField("Joining link (optional until the day)", filters=[strip],
-                           validators=[MaxLength(500, "The joining link"), WebLink("joining link")],
-                           render_kw={"type": "url", "spellcheck": "false"})
-    venue = TextAreaField("Venue", filters=[strip], validators=[MaxLength(300, "The venue"), PlainText("The venue")])
-    capacity = StringField("Places (optional)", filters=[strip], render_kw={"inputmode": "numeric", "class": "input-10"})
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[Required("Enter a title"), MaxLength(120, "The title"), PlainText("The title")],
+    )
+    summary = StringField(
+        "Summary",
+        filters=[strip],
+        validators=[
+            Required("Enter a one-sentence summary"),
+            MaxLength(300, "The summary"),
+            PlainText("The summary"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)", filters=[strip], validators=[MaxLength(10000, "The description")]
+    )
+    agenda = TextAreaField(
+        "Agenda (optional)", filters=[strip], validators=[MaxLength(5000, "The agenda")]
+    )
+    start_date = DateField(
+        "Start date", "start date", validators=[Required("Enter the start date, like 2026-12-04")]
+    )
+    start_time = TimeField(
+        "Start time", "start time", validators=[Required("Enter the start time, like 18:30")]
+    )
+    end_date = DateField(
+        "End date", "end date", validators=[Required("Enter the end date, like 2026-12-04")]
+    )
+    end_time = TimeField(
+        "End time", "end time", validators=[Required("Enter the end time, like 20:00")]
+    )
+    timezone = StringField(
+        "Time zone of the event",
+        filters=[strip],
+        validators=[
+            Required("Enter the event's time zone, like Europe/London"),
+            MaxLength(64, "The time zone"),
+            TimeZone(),
+        ],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    format = Choice(
+        "Format",
+        [SelectChoice(f.value, f.label) for f in EventFormat],
+        "Choose whether the event is online, in person or hybrid",
+    )
+    join_url = StringField(
+        "Joining link (optional until the day)",
+        filters=[strip],
+        validators=[MaxLength(500, "The joining link"), WebLink("joining link")],
+        render_kw={"type": "url", "spellcheck": "false"},
+    )
+    venue = TextAreaField(
+        "Venue", filters=[strip], validators=[MaxLength(300, "The venue"), PlainText("The venue")]
+    )
+    capacity = StringField(
+        "Places (optional)",
+        filters=[strip],
+        render_kw={"inputmode": "numeric", "class": "input-10"},
+    )
     deadline_date = DateField("Reply by date (optional)", "reply-by date")
     deadline_time = TimeField("Reply by time (optional)", "reply-by time")
-    hosts = TextAreaField("Hosts", filters=[strip],
-                          validators=[Required("Enter the email address of at least one host")])
-    topics = StringField("Topics (optional)", filters=[strip], validators=[MaxLength(300, "The topics")])
-    access_notes = TextAreaField("Other access information (optional)", filters=[strip],
-                                 validators=[MaxLength(2000, "The access information")])
+    hosts = TextAreaField(
+        "Hosts",
+        filters=[strip],
+        validators=[Required("Enter the email address of at least one host")],
+    )
+    topics = StringField(
+        "Topics (optional)", filters=[strip], validators=[MaxLength(300, "The topics")]
+    )
+    access_notes = TextAreaField(
+        "Other access information (optional)",
+        filters=[strip],
+        validators=[MaxLength(2000, "The access information")],
+    )
 
     def validate_capacity(self, field) -> None:
         if not field.data:
             return
         # ASCII digits only: int() refuses "²", and a few thousand digits are too many for it.
         if not (field.data.isascii() and field.data.isdigit()):
-            raise ValidationError("Enter the number of places as a whole number, like 30, or leave it empty")
+            raise ValidationError(
+                "Enter the number of places as a whole number, like 30, or leave it empty"
+            )
         if len(field.data.lstrip("0")) > len(str(MAX_CAPACITY)) or int(field.data) > MAX_CAPACITY:
             raise ValidationError(f"The number of places must be {MAX_CAPACITY:,} or fewer")
         if int(field.data) < 1:
-            raise ValidationError("The number of places must be at least 1, or leave it empty for no limit")
+            raise ValidationError(
+                "The number of places must be at least 1, or leave it empty for no limit"
+            )
 
     def validate_topics(self, field) -> None:
         if any(len(name.strip()) > 60 for name in (field.data or "").split(",")):
@@ -150,29 +205,43 @@ class EventForm(FlaskForm):
         if any(f.errors or not f.data for f in parts):
             return None
         zone_name = self.timezone.data
-        starts = combine(parse_date(self.start_date.data), parse_time(self.start_time.data), zone_name)
+        starts = combine(
+            parse_date(self.start_date.data), parse_time(self.start_time.data), zone_name
+        )
         ends = combine(parse_date(self.end_date.data), parse_time(self.end_time.data), zone_name)
         deadline = None
-        if self.deadline_date.data and self.deadline_time.data and not (
-            self.deadline_date.errors or self.deadline_time.errors
+        if (
+            self.deadline_date.data
+            and self.deadline_time.data
+            and not (self.deadline_date.errors or self.deadline_time.errors)
         ):
-            deadline = combine(parse_date(self.deadline_date.data), parse_time(self.deadline_time.data), zone_name)
+            deadline = combine(
+                parse_date(self.deadline_date.data), parse_time(self.deadline_time.data), zone_name
+            )
         return starts, ends, deadline
 
 
 class RsvpForm(FlaskForm):
-    answer = RadioField("Are you going?", choices=[SelectChoice("going", "Yes, I'm going"),
-                                                   SelectChoice("not_going", "No, I'm not going")],
-                        validators=[Required("Choose whether you are going")])
+    answer = Choice(
+        "Are you going?",
+        [SelectChoice("going", "Yes, I'm going"), SelectChoice("not_going", "No, I'm not going")],
+        "Choose whether you are going",
+    )
     needs_captions = BooleanField("Live captions")
     needs_interpreter = BooleanField("A sign-language interpreter")
-    needs_other = StringField("Anything else the hosts should know (optional)", filters=[strip],
-                              validators=[MaxLength(500, "Your access needs"), PlainText("Your access needs")])
+    needs_other = StringField(
+        "Anything else the hosts should know (optional)",
+        filters=[strip],
+        validators=[MaxLength(500, "Your access needs"), PlainText("Your access needs")],
+    )
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Why is it cancelled? (optional)", filters=[strip],
-                           validators=[MaxLength(1000, "The reason")])
+    reason = TextAreaField(
+        "Why is it cancelled? (optional)",
+        filters=[strip],
+        validators=[MaxLength(1000, "The reason")],
+    )
     confirm = BooleanField("Yes, cancel this event and tell everyone who replied")
 
     def validate_confirm(self, field) -> None:
@@ -181,25 +250,47 @@ class CancelForm(FlaskForm):
 
 
 class FollowupForm(FlaskForm):
-    summary = TextAreaField("What happened", filters=[strip],
-                            validators=[Required("Write a short summary of the event"),
-                                        MaxLength(5000, "The summary")])
-    link = StringField("Recording or transcript link (optional)", filters=[strip],
-                       validators=[MaxLength(500, "The link"), WebLink("recording or transcript link")],
-                       render_kw={"type": "url", "spellcheck": "false"})
-    action = StringField("What should people do next? (optional)", filters=[strip],
-                         validators=[MaxLength(300, "The next step"), PlainText("The next step")])
+    summary = TextAreaField(
+        "What happened",
+        filters=[strip],
+        validators=[Required("Write a short summary of the event"), MaxLength(5000, "The summary")],
+    )
+    link = StringField(
+        "Recording or transcript link (optional)",
+        filters=[strip],
+        validators=[MaxLength(500, "The link"), WebLink("recording or transcript link")],
+        render_kw={"type": "url", "spellcheck": "false"},
+    )
+    action = StringField(
+        "What should people do next? (optional)",
+        filters=[strip],
+        validators=[MaxLength(300, "The next step"), PlainText("The next step")],
+    )
 
 
 class FeedbackForm(FlaskForm):
-    rating = RadioField("How useful was the event?",
-                        choices=[SelectChoice(str(n), label) for n, label in (
-                            (5, "5 – very useful"), (4, "4"), (3, "3"), (2, "2"), (1, "1 – not useful"))],
-                        validators=[Required("Choose a rating from 1 to 5")])
-    worked = TextAreaField("What worked well? (optional)", filters=[strip],
-                           validators=[MaxLength(2000, "Your answer")])
-    improve = TextAreaField("What could be better? (optional)", filters=[strip],
-                            validators=[MaxLength(2000, "Your answer")])
+    rating = Choice(
+        "How useful was the event?",
+        [
+            SelectChoice(str(n), label)
+            for n, label in (
+                (5, "5 – very useful"),
+                (4, "4"),
+                (3, "3"),
+                (2, "2"),
+                (1, "1 – not useful"),
+            )
+        ],
+        "Choose a rating from 1 to 5",
+    )
+    worked = TextAreaField(
+        "What worked well? (optional)", filters=[strip], validators=[MaxLength(2000, "Your answer")]
+    )
+    improve = TextAreaField(
+        "What could be better? (optional)",
+        filters=[strip],
+        validators=[MaxLength(2000, "Your answer")],
+    )
 
 
 class AttendanceForm(FlaskForm):

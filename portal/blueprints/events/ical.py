@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -34,15 +35,21 @@ def _component(event: Event, stamp: datetime) -> IcalEvent:
     item.add("location", event.venue if event.event_format.has_venue and event.venue else "Online")
     item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     item.add("last-modified", event.updated_at)
+    item.add("organizer", f"mailto:{_organizer()}", parameters={"cn": current_app.config["SITE_NAME"]})
     return item
 
 
-def event_calendar(events: Iterable[Event], name: str | None = None) -> str:
-    """A VCALENDAR with one VEVENT per event and the VTIMEZONEs they need."""
+def _organizer() -> str:
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1] or "no-reply@localhost"
+
+
+def event_calendar(events: Iterable[Event], name: str | None = None, method: str = "PUBLISH") -> str:
+    """A VCALENDAR with one VEVENT per event and the VTIMEZONEs they need. ``method``
+    CANCEL (RFC 5546) makes mail clients remove the entry, not just mark it."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{current_app.config['SITE_NAME']}//Events//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     if name:
         calendar.add("x-wr-calname", name)
     stamp = datetime.now(UTC)

@@ -117,13 +117,13 @@ class Month:
 
 
 def month(session: Session, year: int, month_number: int, zone_name: str, include_drafts: bool) -> Month:
-    """The events of one month, placed on days in the viewer's zone."""
+    """The events starting in one month, placed on their first day in the viewer's zone."""
     local = zone(zone_name)
     start = datetime(year, month_number, 1, tzinfo=local)
     end = (start + timedelta(days=32)).replace(day=1)
     events = session.scalars(
         _visible(select(Event), include_drafts)
-        .where(Event.starts_at < end, Event.ends_at > start)
+        .where(Event.starts_at >= start, Event.starts_at < end)
         .order_by(Event.starts_at, Event.id)
     ).all()
     by_day: dict[date, list[Event]] = {}
@@ -150,7 +150,8 @@ def my_events(session: Session, user, now: datetime) -> MyEvents:
         .order_by(Event.starts_at)
     ).all()
     going = [e for r, e in rows if r.answer == Answer.GOING and e.ends_at > now]
-    past_events = [e for r, e in rows if r.answer == Answer.GOING and e.ends_at <= now][-20:][::-1]
+    past_events = [e for r, e in rows if r.answer == Answer.GOING and e.ends_at <= now
+                   and e.status == EventStatus.PUBLISHED][-20:][::-1]
     waiting_rows = [(r, e) for r, e in rows if r.answer == Answer.WAITING and e.ends_at > now]
     positions = _positions(session, [r for r, _ in waiting_rows])
     hosting = list(

@@ -81,7 +81,9 @@ def _event_mail(session: Session, event: Event, user: User, subject: str, templa
                 attach_ics: bool = False, **context) -> None:
     attachments = None
     if attach_ics:
-        attachments = [Attachment("event.ics", "text/calendar", ical.event_calendar([event]))]
+        method = "CANCEL" if event.is_cancelled else "PUBLISH"
+        attachments = [Attachment("event.ics", f"text/calendar; method={method}",
+                                  ical.event_calendar([event], method=method))]
     queue_email(
         session,
         to=user.email,
@@ -379,6 +381,8 @@ def attendees(session: Session, event: Event, answer: Answer) -> list[Rsvp]:
 
 
 def mark_attendance(session: Session, event: Event, attended_ids: set[int], now: datetime | None = None) -> int:
+    if not event.is_published:
+        raise EventError("Attendance is for events that took place.")
     if (now or utcnow()) < event.starts_at:
         raise EventError("Attendance can be marked once the event has started.")
     going = attendees(session, event, Answer.GOING)

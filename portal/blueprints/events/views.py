@@ -155,8 +155,8 @@ def rsvp(event_id: int):
     try:
         result = services.rsvp(db.session, event, current_user, form.answer.data == "going", needs)
     except services.EventError as error:
-        form.answer.errors.append(error.message)
-        return render("events/show.html", "events/_rsvp.html", status=422,
+        # Replies closed while the page was open: a conflict, said where the form was.
+        return render("events/show.html", "events/_rsvp.html", status=409, problem=error.message,
                       **_rsvp_context(event, form), action_form=ConfirmForm())
     db.session.commit()
     if wants_fragment():

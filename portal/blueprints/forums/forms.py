@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.forums.models import Audience
-from portal.core.forms import MaxLength, PlainText, Required, strip
+from portal.core.forms import Choice, MaxLength, PlainText, Required, strip
 
 TITLE_MAX = 150
 BODY_MAX = 20_000
@@ -23,13 +23,24 @@ class RealTitle:
 
 
 def _body(label: str = "Your message") -> TextAreaField:
-    return TextAreaField(label, filters=[strip], validators=[
-        Required("Write your message"), MaxLength(BODY_MAX, "Your message")])
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[Required("Write your message"), MaxLength(BODY_MAX, "Your message")],
+    )
 
 
 class ThreadForm(FlaskForm):
-    title = StringField("Title", filters=[strip], validators=[
-        Required("Enter a title"), MaxLength(TITLE_MAX, "The title"), PlainText("The title"), RealTitle()])
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[
+            Required("Enter a title"),
+            MaxLength(TITLE_MAX, "The title"),
+            PlainText("The title"),
+            RealTitle(),
+        ],
+    )
     body = _body()
 
 
@@ -42,26 +53,47 @@ class EditForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    reason = TextAreaField("What is wrong with this post?", filters=[strip], validators=[
-        Required("Tell the moderators what is wrong with the post"), MaxLength(1000, "The reason")])
+    reason = TextAreaField(
+        "What is wrong with this post?",
+        filters=[strip],
+        validators=[
+            Required("Tell the moderators what is wrong with the post"),
+            MaxLength(1000, "The reason"),
+        ],
+    )
 
 
 class ModerateThreadForm(FlaskForm):
-    title = StringField("Title", filters=[strip], validators=[
-        Required("Enter a title"), MaxLength(TITLE_MAX, "The title"), PlainText("The title"), RealTitle()])
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[
+            Required("Enter a title"),
+            MaxLength(TITLE_MAX, "The title"),
+            PlainText("The title"),
+            RealTitle(),
+        ],
+    )
     category = SelectField("Category", coerce=int)
     pinned = BooleanField("Pinned: shown first in its category")
     locked = BooleanField("Locked: nobody can reply")
 
 
 class ModerationActionForm(FlaskForm):
-    action = RadioField("What should happen?", choices=[
-        SelectChoice("dismiss", "Dismiss the report: the post is fine"),
-        SelectChoice("hide", "Hide the post (its author sees your reason)"),
-        SelectChoice("suspend", "Hide the post and suspend its author from taking part"),
-    ], validators=[Required("Choose what should happen")])
-    reason = TextAreaField("Reason (needed to hide or suspend)", filters=[strip],
-                           validators=[MaxLength(500, "The reason")])
+    action = Choice(
+        "What should happen?",
+        [
+            SelectChoice("dismiss", "Dismiss the report: the post is fine"),
+            SelectChoice("hide", "Hide the post (its author sees your reason)"),
+            SelectChoice("suspend", "Hide the post and suspend its author from taking part"),
+        ],
+        "Choose what should happen",
+    )
+    reason = TextAreaField(
+        "Reason (needed to hide or suspend)",
+        filters=[strip],
+        validators=[MaxLength(500, "The reason")],
+    )
 
     def validate_reason(self, field) -> None:
         if self.action.data in ("hide", "suspend") and not field.data:
@@ -69,13 +101,29 @@ class ModerationActionForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    name = StringField("Name", filters=[strip], validators=[
-        Required("Enter a name"), MaxLength(80, "The name"), PlainText("The name"), RealTitle()])
-    description = StringField("Description", filters=[strip], validators=[
-        MaxLength(300, "The description"), PlainText("The description")])
-    audience = RadioField("Who can see it?", choices=[SelectChoice(a.value, a.label) for a in Audience],
-                          validators=[Required("Choose who can see the category")])
-    position = StringField("Position in the list", filters=[strip], render_kw={"inputmode": "numeric"})
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[
+            Required("Enter a name"),
+            MaxLength(80, "The name"),
+            PlainText("The name"),
+            RealTitle(),
+        ],
+    )
+    description = StringField(
+        "Description",
+        filters=[strip],
+        validators=[MaxLength(300, "The description"), PlainText("The description")],
+    )
+    audience = Choice(
+        "Who can see it?",
+        [SelectChoice(a.value, a.label) for a in Audience],
+        "Choose who can see the category",
+    )
+    position = StringField(
+        "Position in the list", filters=[strip], render_kw={"inputmode": "numeric"}
+    )
 
     def validate_position(self, field) -> None:
         if field.data and not field.data.lstrip("-").isdigit():

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
 
 from portal.blueprints.events import services
 from portal.blueprints.events.models import EventStatus
 from portal.blueprints.events.services import Needs
+from portal.core.mail import OutboxMessage
 from tests.blueprints.accounts.factories import make_user
 from tests.blueprints.events.factories import make_event
 from tests.blueprints.events.support import event_data
@@ -148,3 +152,18 @@ def test_start_times_are_right_in_any_zone(client, session, host, zone_name):
     assert vevent.decoded("DTSTART") == event.starts_at
     assert vevent.decoded("DTEND") == event.ends_at
     assert vevent.decoded("DTSTART").tzinfo.key == zone_name
+
+
+def test_the_cancellation_email_carries_a_cancel_request(session, event, member, manager):
+    services.rsvp(session, event, member, True, services.Needs())
+    services.cancel(session, event, "The venue flooded")
+    row = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == member.email,
+                                    OutboxMessage.subject.startswith("Cancelled"))
+    ).one()
+    [attachment] = json.loads(row.attachments_json)
+    assert attachment["content_type"] == "text/calendar; method=CANCEL"
+    calendar = Calendar.from_ical(attachment["data"])
+    assert calendar["METHOD"] == "CANCEL"
+    [vevent] = calendar.walk("VEVENT")
+    assert vevent["STATUS"] == "CANCELLED" and str(vevent["ORGANIZER"]).startswith("mailto:")

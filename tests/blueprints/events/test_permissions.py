@@ -43,7 +43,7 @@ ROUTES = [
     ("events.feedback", "GET", "/events/{past}/feedback", "attendee", [302, 403, 200, 200, 200, 200]),
     ("events.feedback", "POST", "/events/{past}/feedback", "attendee", [302, 403, 422, 422, 422, 422]),
     ("events.feedback_results", "GET", "/events/{past}/feedback/results", None, [302, 403, 403, 200, 200, 200]),
-    ("events.rsvp", "POST", "/events/{draft}/rsvp", {"answer": "going"}, [302, 403, 404, 422, 422, 422]),
+    ("events.rsvp", "POST", "/events/{draft}/rsvp", {"answer": "going"}, [302, 403, 404, 409, 409, 409]),
     ("events.rsvp", "POST", "/events/{event}/rsvp", {"answer": "going"}, [302, 403, 303, 303, 303, 303]),
     ("events.create", "POST", "/events/new", {}, [302, 403, 403, 403, 422, 422]),
     ("events.edit", "POST", "/events/{event}/edit", {}, [302, 403, 403, 422, 422, 422]),

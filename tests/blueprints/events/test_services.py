@@ -47,7 +47,7 @@ def test_going_takes_a_place_and_emails_the_calendar_file(session, event, member
     [mail] = outbox(session, member.email)
     assert mail.subject == "You're going: Finding a mentor"
     [ics] = attachments(mail)
-    assert ics["content_type"] == "text/calendar"
+    assert ics["content_type"] == "text/calendar; method=PUBLISH"
     assert Calendar.from_ical(ics["data"]).walk("VEVENT")[0]["SUMMARY"] == "Finding a mentor"
 
 
