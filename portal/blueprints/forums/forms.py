@@ -26,7 +26,7 @@ def _body(label: str = "Your message") -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip],
-        validators=[Required("Write your message"), MaxLength(BODY_MAX, "Your message")],
+        validators=[Required("Write your message"), MaxLength(BODY_MAX, "Your message"), PlainText("Your message")],
     )
 
 
@@ -59,6 +59,7 @@ class ReportForm(FlaskForm):
         validators=[
             Required("Tell the moderators what is wrong with the post"),
             MaxLength(1000, "The reason"),
+            PlainText("The reason"),
         ],
     )
 
@@ -92,7 +93,7 @@ class ModerationActionForm(FlaskForm):
     reason = TextAreaField(
         "Reason (needed to hide or suspend)",
         filters=[strip],
-        validators=[MaxLength(500, "The reason")],
+        validators=[MaxLength(500, "The reason"), PlainText("The reason")],
     )
 
     def validate_reason(self, field) -> None:
