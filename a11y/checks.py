@@ -38,6 +38,10 @@ NAMELESS_ROLES = ("", "generic", "none", "presentation", "StaticText", "InlineTe
 # landmark needs no name, so it is not held to the "every control has a name" rule.
 NOT_CONTROLS = ("RootWebArea", "main")
 
+# Nothing when the error summary has focus; otherwise what has.
+FOCUSED_ERROR_SUMMARY = ("const el = document.activeElement;"
+                         "return el && el.matches('.error-summary') ? null : (el ? el.outerHTML.slice(0, 80) : 'nothing');")
+
 REFLOW_WIDTH = 320
 MAX_PRESSES_PER_STOP = 3  # a date input takes three presses of Tab (day, month, year)
 
@@ -160,9 +164,9 @@ def _title(browser: Chromium, state: PageState) -> list[str]:
         wanted = "start with" if state.has_form_errors else "not start with"
         return [f"title: \"{title}\" should {wanted} \"Error: \" (the form {'has' if state.has_form_errors else 'has no'} errors)"]
     if state.has_form_errors and browser.variant == "javascript":
-        focused = browser.js("return document.activeElement && document.activeElement.id")
-        if focused != "error-summary":
-            return [f"error summary: focus is on #{focused or 'nothing'} after the page loads; "
+        focused = browser.js(FOCUSED_ERROR_SUMMARY)
+        if focused:
+            return [f"error summary: focus is on {focused} after the page loads; "
                     "it belongs on the error summary (data-autofocus)"]
     return []
 
@@ -234,6 +238,8 @@ def _tab_through(browser: Chromium, stops: list[str]) -> list[str]:
     else:
         problems.append(f"keyboard: focus is trapped; after {presses} presses of Tab it is on "
                         f"{visited[-1]['name']} and has not left the page")
+    if visited and visited[0]["stop"] != 0:
+        problems.append(f"keyboard: the first Tab goes to {visited[0]['name']}, not the skip link")
     problems += _tab_order(stops, visited)
     problems += _skip_link(browser)
     reset_focus(browser)

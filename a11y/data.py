@@ -17,6 +17,8 @@ from portal.blueprints.accounts import demo, passwords, services
 from portal.blueprints.accounts.models import User
 from portal.blueprints.events import services as event_services
 from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
+from portal.blueprints.forums import services as forum_services
+from portal.blueprints.forums.models import Category, Post, Thread
 from portal.core.db import utcnow
 from portal.core.permissions import Role
 from portal.core.time import zone
@@ -130,7 +132,7 @@ def events(session: Session) -> None:
     _event(session, "cancelled", timedelta(days=8), manager, status=EventStatus.CANCELLED.value,
            cancelled_at=utcnow())
     _event(session, "draft", timedelta(days=30), manager, status=EventStatus.DRAFT.value)
-    event_services.feed_token(session, member)
+    event_services.regenerate_feed(session, member)
 
 
 def event_id(session: Session, key: str) -> int:
@@ -146,4 +148,45 @@ def feed_token(session: Session, role: str) -> str:
     return event_services.feed_token(session, user(session, role))
 
 
-SEEDS = (accounts, events)
+# Forums
+
+FORUM_THREAD = "A11y: a thread the member started"
+LONG_THREAD = "Finding a mentor in data science"  # the demo thread with 200 replies
+LOCKED_THREAD = "Introduce yourself: what are you learning this month? (part 3)"  # locked in the demo
+
+
+def forums(session: Session) -> None:
+    """A thread the member started and edited, with a reply from the mentor that mentions
+    them (so the member has a notification and an earlier version to show)."""
+    member, mentor = user(session, "member"), user(session, "mentor")
+    category = session.scalar(select(Category).where(Category.slug == "introductions"))
+    thread = forum_services.start_thread(session, category, member, FORUM_THREAD,
+                                         "Hello! I use a screen reader and I am **new** here.", notify=False)
+    forum_services.edit_post(session, _first_post(session, thread.id), "Hello! I use a screen reader, "
+                             "and I am **new** here. Edited to add: I am in Leeds.")
+    forum_services.reply(session, thread, mentor, f"Welcome, @{member.display_name}! Ask me anything.")
+
+
+def _first_post(session: Session, thread: int) -> Post:
+    return session.scalar(select(Post).where(Post.thread_id == thread, Post.number == 1))
+
+
+def thread_id(session: Session, title: str) -> int:
+    return session.scalar(select(Thread.id).where(Thread.title == title))
+
+
+def post_id(session: Session, number: int) -> int:
+    """The id of post ``number`` in the member's thread (1: theirs, 2: the mentor's reply)."""
+    return session.scalar(select(Post.id).where(Post.thread_id == thread_id(session, FORUM_THREAD),
+                                                Post.number == number))
+
+
+def category_id(session: Session, slug: str) -> int:
+    return session.scalar(select(Category.id).where(Category.slug == slug))
+
+
+def unsubscribe_token(session: Session, role: str) -> str:
+    return forum_services.unsubscribe_token(user(session, role), "thread", thread_id(session, FORUM_THREAD))
+
+
+SEEDS = (accounts, events, forums)

@@ -192,6 +192,9 @@ register(
     PageState("manage.change_role", "admin", "admin", of("mentor", "/manage/people/{id}/role")),
     PageState("manage.change_role", "the only admin making themselves a member", "admin",
               of("admin", "/manage/people/{id}/role"), Submission({"role": "member"}), 422),
+    PageState("manage.reports", "community manager, reported posts", "manager", "/manage/reports"),
+    PageState("manage.reports", "a decision sent empty", "manager", "/manage/reports", Submission(clear=True), 422),
+    PageState("manage.reports", "member, not allowed", "member", "/manage/reports", status=403),
     PageState("manage.change_role", "community manager, not allowed", "manager", of("mentor", "/manage/people/{id}/role"),
               status=403),
 )
@@ -257,6 +260,77 @@ offer(
              lambda portal: f"/events/calendar-feed/{portal.lookup(data.feed_token, 'member')}.ics", "text/calendar"),
     Download("events.attendees_csv", "manager", event("past", "/events/{id}/attendees.csv"), "text/csv"),
 )
+
+# Forums: categories, threads, posting, moderation, search, notifications
+
+
+def thread(title: str, template: str = "/forums/t/{id}") -> Callable[[LivePortal], str]:
+    return lambda portal: template.format(id=portal.lookup(data.thread_id, title))
+
+
+def post(number: int, template: str) -> Callable[[LivePortal], str]:
+    """A path about post ``number`` of the member's thread (1: theirs, 2: the mentor's)."""
+    return lambda portal: template.format(id=portal.lookup(data.post_id, number))
+
+
+register(
+    PageState("forums.index", "signed out", None, "/forums/"),
+    PageState("forums.index", "member", "member", "/forums/"),
+    PageState("forums.index", "mentor, mentors' lounge included", "mentor", "/forums/"),
+    PageState("forums.category", "signed out", None, "/forums/c/introductions/"),
+    PageState("forums.category", "member", "member", "/forums/c/introductions/"),
+    PageState("forums.category", "member, a category for mentors", "member", "/forums/c/mentors-lounge/",
+              status=404),
+    PageState("forums.thread", "signed out", None, thread(data.FORUM_THREAD)),
+    PageState("forums.thread", "member, their own thread", "member", thread(data.FORUM_THREAD)),
+    PageState("forums.thread", "community manager, moderating", "manager", thread(data.FORUM_THREAD)),
+    PageState("forums.thread", "member, a long thread's third page", "member",
+              thread(data.LONG_THREAD, "/forums/t/{id}?page=3")),
+    PageState("forums.thread", "member, a locked thread", "member", thread(data.LOCKED_THREAD)),
+    PageState("forums.thread", "unconfirmed member", "unverified", thread(data.FORUM_THREAD)),
+    PageState("forums.permalink", "member, a link to a post", "member", post(2, "/forums/p/{id}")),
+    PageState("forums.new_thread", "member", "member", "/forums/c/introductions/new"),
+    *form_errors("forums.new_thread", "member", "/forums/c/introductions/new",
+                 {"title": "x" * 200, "body": ""}),
+    PageState("forums.new_thread", "unconfirmed member, not allowed", "unverified",
+              "/forums/c/introductions/new", status=403),
+    PageState("forums.reply", "member", "member", thread(data.FORUM_THREAD, "/forums/t/{id}/reply")),
+    PageState("forums.reply", "member, quoting a post", "member",
+              lambda portal: "/forums/t/{}/reply?quote={}".format(
+                  portal.lookup(data.thread_id, data.FORUM_THREAD), portal.lookup(data.post_id, 2))),
+    PageState("forums.reply", "submitted empty", "member", thread(data.FORUM_THREAD, "/forums/t/{id}/reply"),
+              Submission(clear=True), 422),
+    PageState("forums.edit", "member, their post", "member", post(1, "/forums/p/{id}/edit")),
+    PageState("forums.edit", "submitted empty", "member", post(1, "/forums/p/{id}/edit"),
+              Submission(clear=True), 422),
+    PageState("forums.edit", "member, someone else's post", "member", post(2, "/forums/p/{id}/edit"), status=403),
+    PageState("forums.delete", "member, their post", "member", post(1, "/forums/p/{id}/delete")),
+    PageState("forums.report", "member", "member", post(2, "/forums/p/{id}/report")),
+    PageState("forums.report", "submitted empty", "member", post(2, "/forums/p/{id}/report"),
+              Submission(clear=True), 422),
+    PageState("forums.history", "community manager", "manager", post(1, "/forums/p/{id}/history")),
+    PageState("forums.history", "member, not allowed", "member", post(1, "/forums/p/{id}/history"), status=403),
+    PageState("forums.moderate_thread", "community manager", "manager",
+              thread(data.FORUM_THREAD, "/forums/t/{id}/moderate")),
+    PageState("forums.moderate_thread", "submitted empty", "manager",
+              thread(data.FORUM_THREAD, "/forums/t/{id}/moderate"), Submission({"title": ""}), 422),
+    PageState("forums.categories", "community manager", "manager", "/forums/manage"),
+    PageState("forums.category_form", "community manager, a new category", "manager", "/forums/manage/new"),
+    PageState("forums.category_form", "submitted empty", "manager", "/forums/manage/new",
+              Submission(clear=True), 422),
+    PageState("forums.category_form", "community manager, a category", "manager",
+              lambda portal: f"/forums/manage/{portal.lookup(data.category_id, 'introductions')}"),
+    PageState("forums.search_posts", "signed out", None, "/forums/search"),
+    PageState("forums.search_posts", "member, words found", "member", "/forums/search?q=mentor"),
+    PageState("forums.search_posts", "member, nothing found", "member", "/forums/search?q=xylophone"),
+    PageState("forums.notifications", "member, mentioned", "member", "/notifications"),
+    PageState("forums.notifications", "admin, nothing new", "admin", "/notifications"),
+    PageState("forums.unsubscribe", "signed out, from an email", None,
+              lambda portal: f"/unsubscribe/{portal.lookup(data.unsubscribe_token, 'member')}"),
+    PageState("forums.unsubscribe", "signed out, a broken link", None, "/unsubscribe/not-a-real-token",
+              status=404),
+)
+offer(Download("forums.feed", None, "/forums/c/introductions/feed.atom", "application/atom+xml"))
 
 # No route: an address that matches nothing
 

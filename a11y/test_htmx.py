@@ -151,3 +151,25 @@ def test_moving_through_the_calendar_swaps_the_month_and_pushes_its_url(chromium
     chromium.wait_until(lambda: chromium.target() == "/events/calendar/2099/2", "the next month's URL")
     problems = after_swap(chromium, "events.calendar", "next month", "February 2099: no events.")
     record(report, chromium, "events.calendar", "next month with htmx", started, problems)
+
+
+def test_following_a_thread_and_marking_a_post_helpful_swap_their_buttons(chromium, portal, report):
+    started = time.monotonic()
+    title = data.FORUM_THREAD
+    begin(chromium, "member", f"/forums/t/{portal.lookup(data.thread_id, title)}")
+    helpful = f"#helpful-{portal.lookup(data.post_id, 2)} button"
+    problems = []
+    for selector, said, pressed in (
+        ("#follow-thread button", f"You are no longer following “{title}”.", "false"),
+        ("#follow-thread button", f"You are following “{title}”. Replies reach you by your email choice.", "true"),
+        (helpful, "Marked as helpful.", "true"),
+        (helpful, "Helpful mark removed.", "false"),
+    ):
+        chromium.js("document.getElementById('live-region').textContent = '';")
+        chromium.click(selector)
+        problems += after_swap(chromium, "forums.thread", said, said)
+        shown = chromium.js("return document.querySelector(arguments[0]).getAttribute('aria-pressed')", selector)
+        if shown != pressed:
+            problems.append(f"{selector}: aria-pressed is {shown} after “{said}”; it should be {pressed}")
+    record(report, chromium, "forums.thread", "follow, unfollow, helpful and back, with htmx", started, problems)
+
