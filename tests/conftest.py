@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
+from portal.blueprints.accounts import passwords
 from portal.core import migrations
 from portal.extensions import db
 from tests.helpers import Browser, PortalTestClient
@@ -63,6 +65,13 @@ def app(database_url, tmp_path_factory):
     migrations.upgrade(db.state(application).engine)
     yield application
     db.state(application).engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch):
+    """Argon2id at its real cost takes most of a second per hash and per sign-in on this
+    machine; tests use the same algorithm at a tiny cost. Real costs are the default."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(autouse=True)

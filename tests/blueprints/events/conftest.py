@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 
-from portal.blueprints.accounts import passwords
 from portal.core.permissions import Role
 from tests.blueprints.accounts.factories import make_user
 from tests.blueprints.events.factories import make_event
 
 
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch):
-    """Argon2id at its real cost takes most of a second per hash and per sign-in here;
-    these tests are about events, so they use the same algorithm at a tiny cost."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

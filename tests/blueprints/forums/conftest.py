@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 
-from portal.blueprints.accounts import passwords
 from portal.blueprints.forums.models import Audience
 from portal.core.permissions import Role
 from tests.blueprints.forums.factories import make_category, make_person
 
 
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch):
-    """Argon2id at a tiny cost: these tests sign in a great deal and are about forums."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
