@@ -12,6 +12,7 @@ from portal.core.forms import Choice, MaxLength, PlainText, Required, strip
 
 TITLE_MAX = 150
 BODY_MAX = 20_000
+POSITION_MAX = 1000
 
 
 class RealTitle:
@@ -127,5 +128,10 @@ class CategoryForm(FlaskForm):
     )
 
     def validate_position(self, field) -> None:
-        if field.data and not field.data.lstrip("-").isdigit():
+        if not field.data:
+            return
+        # isdigit() alone lets through "²" (int() refuses it) and numbers too big to store.
+        if not field.data.lstrip("-").isdigit() or not field.data.lstrip("-").isascii():
             raise ValidationError("Enter the position as a whole number, like 3")
+        if abs(int(field.data)) > POSITION_MAX:
+            raise ValidationError(f"Enter a position from -{POSITION_MAX} to {POSITION_MAX}")
