@@ -69,6 +69,10 @@ def test_a_crafted_post_into_a_hidden_category_is_refused_with_a_message(browser
     assert "You cannot post in this category" in page
     assert page.startswith("<!doctype html>") and "<title>Error: " in page
     assert "Mentors' lounge" not in page, "the refusal does not name the hidden category"
+    [error] = [e for e in elements(response.get_data(as_text=True)) if e.attrs.get("id") == "body-error"]
+    assert " ".join(error.text.split()) == "Error: You cannot post in this category", "beside the field"
+    fields = {e.attrs.get("name"): e for e in elements(response.get_data(as_text=True)) if e.tag in ("input", "textarea")}
+    assert fields["title"].attrs["value"] == "Sneaking in" and fields["body"].text.strip() == "Mentees in the lounge"
     assert lounge.thread_count == 0
     assert browser.get(f"/forums/c/{lounge.slug}/new").status_code == 404
 
