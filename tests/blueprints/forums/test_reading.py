@@ -267,3 +267,14 @@ def test_a_thread_never_opened_is_new_to_you(browser, session, category, member)
     sign_in(browser, member)
     browser.get(f"/forums/c/{category.slug}/")
     assert "New to you." in text_of(browser.page)
+
+
+def test_a_post_by_someone_who_left_names_a_former_member(browser, session, category, member):
+    thread = make_thread(session, category, member, title="Old times")
+    member.deleted_at = utcnow()
+    session.commit()
+    markup = browser.get(f"/forums/t/{thread.id}").get_data(as_text=True)
+    [article] = _post_articles(markup)
+    heading = [e for e in elements(markup) if e.attrs.get("id") == article.attrs["aria-labelledby"]][0]
+    assert heading.text.startswith("A former member")
+    assert "Mo Member" not in markup and f"/people/{member.id}" not in markup
