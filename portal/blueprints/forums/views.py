@@ -71,8 +71,9 @@ def _wants_preview() -> bool:
 
 
 def _preview_response(page: str, form, **context):
-    """Preview: htmx gets only the rendered text; otherwise the page again, text kept."""
-    return render(page, "forums/_preview.html", form=form, preview=form.body.data or "", **context)
+    """Preview: htmx gets only the rendered text, announced; otherwise the page again, text kept."""
+    return render(page, "forums/_preview.html", announce="The preview is below the buttons.",
+                  form=form, preview=form.body.data or "", **context)
 
 
 # Reading
@@ -355,7 +356,10 @@ def search_posts():
     posts = queries.posts_by_id(db.session, [h.post_id for h in hits])
     pages = max(1, -(-total // search.PAGE_SIZE))
     result = queries.Page(hits, min(max(_page(), 1), pages), pages, total)
-    return render("forums/search.html", "forums/_search_results.html", query=query, result=result, posts=posts)
+    found = (f"{total} {'post matches' if total == 1 else 'posts match'} “{query}”"
+             f"{f', page {result.number} of {pages}' if pages > 1 else ''}.") if query else None
+    return render("forums/search.html", "forums/_search_results.html", announce=found, query=query,
+                  result=result, posts=posts)
 
 
 @bp.get("/forums/c/<slug>/feed.atom")
