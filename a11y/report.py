@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from a11y.checks import HTML_CSS_BUDGET, JS_BUDGET, QUERY_BUDGET, Figures
 
 REPORT = Path(__file__).resolve().parent / "report" / "index.html"
+GROUPS = ("Pages", "After htmx swaps", "Without JavaScript", "Across pages")  # in this order
 
 STYLE = """
 body { font: 1rem/1.5 system-ui, sans-serif; margin: 1rem auto; max-width: 80rem; padding: 0 1rem; color: #1b1b1b; }
@@ -28,10 +30,10 @@ ul { margin: 0; padding-left: 1.25rem; }
 class Entry:
     """One thing checked: a page state, an htmx interaction, a journey or a budget."""
 
-    group: str
+    group: str  # one of GROUPS
     page: str
     state: str
-    url: str = ""
+    url: str = ""  # where the browser ended; the report shows its path
     status: int | None = None
     title: str = ""
     figures: Figures | None = None
@@ -52,10 +54,8 @@ class Report:
         path.write_text(self.render(), encoding="utf-8")
 
     def render(self) -> str:
-        groups: dict[str, list[Entry]] = {}
-        for entry in self.entries:
-            groups.setdefault(entry.group, []).append(entry)
-        body = [self._summary()] + [self._table(name, entries) for name, entries in groups.items()]
+        groups = {name: [e for e in self.entries if e.group == name] for name in GROUPS}
+        body = [self._summary()] + [self._table(name, entries) for name, entries in groups.items() if entries]
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         return (f'<!doctype html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -71,8 +71,10 @@ class Report:
         queries = max((f.queries or 0 for f in measured), default=0)
         verdict = ('<span class="fail">' + f"{len(failed)} with problems</span>" if failed
                    else '<span class="pass">no problems found</span>')
+        pages = [e for e in self.entries if e.group == "Pages"]
         return ("<h2>Summary</h2>\n<ul>\n"
-                f"<li>{len(self.entries)} pages, states, interactions and journeys checked: {verdict}.</li>\n"
+                f"<li>{len(self.entries)} checks: {len(pages)} states of {len({e.page for e in pages})} pages, "
+                f"and the htmx swaps, journeys without JavaScript and cross-page budgets: {verdict}.</li>\n"
                 f"<li>Heaviest page: {heaviest:,} bytes of HTML + CSS compressed (budget {HTML_CSS_BUDGET:,}); "
                 f"JavaScript {scripts:,} bytes compressed (budget {JS_BUDGET:,}).</li>\n"
                 f"<li>Most SQL queries on one page: {queries} (budget {QUERY_BUDGET}).</li>\n</ul>")
@@ -81,18 +83,19 @@ class Report:
         rows = "\n".join(self._row(entry) for entry in entries)
         return (f'<div class="scroll" role="region" aria-label="{escape(name)}" tabindex="0">\n'
                 f"<table>\n<caption>{escape(name)} ({len(entries)})</caption>\n<thead><tr>"
-                '<th scope="col">Page</th><th scope="col">State</th><th scope="col">Status</th>'
+                '<th scope="col">Page</th><th scope="col">State</th><th scope="col">Address</th><th scope="col">Status</th>'
                 '<th scope="col">Title</th><th scope="col">HTML + CSS bytes</th><th scope="col">JS bytes</th>'
                 '<th scope="col">Queries</th><th scope="col">Seconds</th><th scope="col">Violations</th>'
                 f"</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>")
 
     def _row(self, e: Entry) -> str:
         f = e.figures
-        page = f'<a href="{escape(e.url)}">{escape(e.page)}</a>' if e.url else escape(e.page)
+        address = urlsplit(e.url)._replace(scheme="", netloc="", fragment="").geturl() if e.url else ""
         verdict = ('<ul>' + "".join(f"<li>{escape(p)}</li>" for p in e.problems) + "</ul>" if e.problems
                    else '<span class="pass">none</span>')
         axe = f" ({e.axe_rules} axe rules)" if e.axe_rules else ""
-        return (f'<tr><th scope="row">{page}</th><td>{escape(e.state)}{axe}</td>{_number(e.status)}'
+        return (f'<tr><th scope="row">{escape(e.page)}</th><td>{escape(e.state)}{axe}</td>'
+                f"<td><code>{escape(address)}</code></td>{_number(e.status)}"
                 f"<td>{escape(e.title)}</td>{_number(f.html_css if f else None)}{_number(f.js if f else None)}"
                 f'{_number(f.queries if f else None)}<td class="number">{e.seconds:.1f}</td><td>{verdict}</td></tr>')
 

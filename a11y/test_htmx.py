@@ -1,7 +1,7 @@
 """After every htmx swap the page is still accessible: the live region says what happened,
 focus is not lost to <body>, nothing stays busy, and axe, structure and keyboard checks
-pass on the page as swapped. Each interaction also leaves a state that works without
-JavaScript (a pushed URL loads the same results)."""
+pass on the page as swapped. Filters also push a URL that loads the same results
+without JavaScript."""
 
 from __future__ import annotations
 
@@ -11,36 +11,40 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from a11y import data
 from a11y.checks import axe_violations, duplicate_ids, keyboard, structure
+from a11y.data import ACCOUNTS
 from a11y.pages import PageState
 from a11y.report import Entry
-from a11y import data
-from a11y.data import ACCOUNTS
 
 LIVE_REGION = "return document.getElementById('live-region').textContent.trim()"
+CLEAR_LIVE_REGION = "document.getElementById('live-region').textContent = '';"
 SETTLED = "return !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+HEADING = "const h = document.getElementById(arguments[0]); return h ? h.textContent.trim() : '';"
 SWAP_STATE = """
 const focused = document.activeElement;
+const lost = !focused || focused === document.body || !focused.isConnected;
 return {
   reloaded: !window.__a11yBeforeSwap,
   busy: [...document.querySelectorAll('[aria-busy=true]')].map(el => el.id || el.tagName),
-  focus: !focused || focused === document.body || !focused.isConnected ? null : (focused.id || focused.tagName),
-  errors: Boolean(document.getElementById('error-summary')),
+  focus: lost ? null : (focused.id || focused.tagName),
+  errors: Boolean(document.querySelector('.error-summary')),
 };
 """
 
 
-def begin(chromium, role: str, path: str) -> None:
-    """Open ``path`` as ``role`` with an empty live region and a marker that a reload would lose."""
+def begin(chromium, role: str | None, path: str) -> None:
+    """Open ``path`` as ``role`` with an empty live region and a marker a reload would lose."""
     chromium.use_role(role)
     chromium.open(path)
-    chromium.js("window.__a11yBeforeSwap = true; document.getElementById('live-region').textContent = '';")
+    chromium.js("window.__a11yBeforeSwap = true;" + CLEAR_LIVE_REGION)
 
 
 def after_swap(chromium, endpoint: str, name: str, announcement: str) -> list[str]:
     """Wait for the swap to finish (its announcement in the live region), then check the page."""
     try:
-        chromium.wait_until(lambda: chromium.js(LIVE_REGION) == announcement, f"the live region to say {announcement!r}")
+        chromium.wait_until(lambda: chromium.js(LIVE_REGION) == announcement,
+                            f"the live region to say {announcement!r}")
     except TimeoutException:
         return [f"live region: it says {chromium.js(LIVE_REGION)!r}, not {announcement!r}"]
     chromium.wait_until(lambda: chromium.js(SETTLED), "htmx to settle")
@@ -51,12 +55,30 @@ def after_swap(chromium, endpoint: str, name: str, announcement: str) -> list[st
     if state["busy"]:
         problems.append(f"aria-busy: still true on {state['busy']} after the swap")
     if state["focus"] is None:
-        problems.append("focus: it fell to <body> (or a removed element) after the swap; move it to the new content")
+        problems.append("focus: it fell to <body> (or a removed element) after the swap; "
+                        "move it to the new content")
     page = PageState(endpoint, name, chromium.role, chromium.target(), status=422 if state["errors"] else 200)
     problems += duplicate_ids(chromium)
     problems += structure(chromium, page)
     problems += axe_violations(chromium)[0]
     problems += keyboard(chromium)
+    return problems
+
+
+def filtered(chromium, endpoint: str, heading: str) -> list[str]:
+    """After a filter form is sent: the results heading (id ``heading``) is announced, and
+    the URL htmx pushed loads the same results as a plain page."""
+    try:
+        chromium.wait_until(lambda: chromium.js(LIVE_REGION), "an announcement")
+    except TimeoutException:
+        return ["live region: nothing was announced when the results changed; say what the heading says"]
+    shown = chromium.js(HEADING, heading)
+    problems = after_swap(chromium, endpoint, "filtered", shown + ".")
+    pushed = chromium.target()
+    chromium.open(pushed)
+    if chromium.js(HEADING, heading) != shown:
+        problems.append(f"history: loading {pushed} shows {chromium.js(HEADING, heading)!r}, "
+                        f"but the swap showed {shown!r}")
     return problems
 
 
@@ -69,18 +91,15 @@ def record(report, chromium, page: str, name: str, started: float, problems: lis
 def test_saving_preferences_swaps_the_form_and_applies_them_at_once(chromium, report):
     started = time.monotonic()
     begin(chromium, "member", "/account/preferences")
-    chromium.click("label[for=large_text]")
-    chromium.click("#preferences button[type=submit]")
-    problems = after_swap(chromium, "accounts.preferences", "larger text saved", "Your preferences have been saved.")
-    if not chromium.js("return document.documentElement.classList.contains('pref-large-text')"):
-        problems.append("preferences: larger text was saved but the page does not show it until a reload")
-    chromium.js("document.getElementById('live-region').textContent = '';")
-    chromium.click("label[for=large_text]")
-    chromium.click("#preferences button[type=submit]")
-    problems += after_swap(chromium, "accounts.preferences", "larger text turned off", "Your preferences have been saved.")
-    if chromium.js("return document.documentElement.classList.contains('pref-large-text')"):
-        problems.append("preferences: larger text was turned off but the page still shows it")
-    record(report, chromium, "accounts.preferences", "save, then undo, with htmx", started, problems)
+    problems = []
+    for name, applied in (("larger text on", True), ("larger text off", False)):
+        chromium.js(CLEAR_LIVE_REGION)
+        chromium.click("label[for=large_text]")
+        chromium.click("#preferences button[type=submit]")
+        problems += after_swap(chromium, "accounts.preferences", name, "Your preferences have been saved.")
+        if chromium.js("return document.documentElement.classList.contains('pref-large-text')") != applied:
+            problems.append(f"preferences: after saving {name}, the page does not show it until a reload")
+    record(report, chromium, "accounts.preferences", "larger text on, then off, with htmx", started, problems)
 
 
 def test_filtering_people_swaps_the_results_and_pushes_a_working_url(chromium, report):
@@ -89,17 +108,9 @@ def test_filtering_people_swaps_the_results_and_pushes_a_working_url(chromium, r
     chromium.type_into("#q", "Sample")
     Select(chromium.driver.find_element(By.ID, "role")).select_by_value("manager")
     chromium.click("form[role=search] button")
-    chromium.wait_until(lambda: "found" in chromium.js("return document.getElementById('people-heading').textContent"),
-                        "the filtered results")
-    heading = chromium.js("return document.getElementById('people-heading').textContent.trim()")
-    problems = after_swap(chromium, "manage.people", "filtered", heading + ".")
-    pushed = chromium.target()
-    if pushed != "/manage/people?q=Sample&role=manager":
-        problems.append(f"history: the URL is {pushed} after filtering; push the filter's own URL")
-    chromium.open(pushed)
-    reloaded = chromium.js("return document.getElementById('people-heading').textContent.trim()")
-    if reloaded != heading:
-        problems.append(f"history: loading {pushed} shows {reloaded!r}, but the swap showed {heading!r}")
+    problems = filtered(chromium, "manage.people", "people-heading")
+    if chromium.target() != "/manage/people?q=Sample&role=manager":
+        problems.append(f"history: the URL is {chromium.target()} after filtering; push the filter's own URL")
     record(report, chromium, "manage.people", "filter by name and role with htmx", started, problems)
 
 
@@ -118,8 +129,9 @@ def test_replying_to_an_event_swaps_the_reply_and_announces_it(chromium, portal,
     started = time.monotonic()
     begin(chromium, "mentor", f"/events/{portal.lookup(data.event_id, 'open')}")
     problems = []
-    for answer, said in (("going", "You're going."), ("not_going", "You're not going. Thanks for letting the hosts know.")):
-        chromium.js("document.getElementById('live-region').textContent = '';")
+    for answer, said in (("going", "You're going."),
+                         ("not_going", "You're not going. Thanks for letting the hosts know.")):
+        chromium.js(CLEAR_LIVE_REGION)
         chromium.click(f"input[name=answer][value={answer}] + label")
         chromium.click("#rsvp button[type=submit]")
         problems += after_swap(chromium, "events.show", f"replied {answer}", said)
@@ -132,19 +144,11 @@ def test_filtering_events_swaps_the_results_and_pushes_a_working_url(chromium, r
     Select(chromium.driver.find_element(By.ID, "format")).select_by_value("online")
     chromium.click("label[for=access-live_captions]")
     chromium.click("form[role=search] button")
-    chromium.wait_until(lambda: "match" in chromium.js("return document.getElementById('results-heading').textContent"),
-                        "the filtered events")
-    heading = chromium.js("return document.getElementById('results-heading').textContent.trim()")
-    problems = after_swap(chromium, "events.index", "filtered", heading + ".")
-    pushed = chromium.target()
-    chromium.open(pushed)
-    reloaded = chromium.js("return document.getElementById('results-heading').textContent.trim()")
-    if reloaded != heading:
-        problems.append(f"history: loading {pushed} shows {reloaded!r}, but the swap showed {heading!r}")
+    problems = filtered(chromium, "events.index", "results-heading")
     record(report, chromium, "events.index", "filter by format and access with htmx", started, problems)
 
 
-def test_moving_through_the_calendar_swaps_the_month_and_pushes_its_url(chromium, portal, report):
+def test_moving_through_the_calendar_swaps_the_month_and_pushes_its_url(chromium, report):
     started = time.monotonic()
     begin(chromium, None, "/events/calendar/2099/1")
     chromium.click(".month-nav a[rel=next]")
@@ -165,11 +169,30 @@ def test_following_a_thread_and_marking_a_post_helpful_swap_their_buttons(chromi
         (helpful, "Marked as helpful.", "true"),
         (helpful, "Helpful mark removed.", "false"),
     ):
-        chromium.js("document.getElementById('live-region').textContent = '';")
+        chromium.js(CLEAR_LIVE_REGION)
         chromium.click(selector)
         problems += after_swap(chromium, "forums.thread", said, said)
         shown = chromium.js("return document.querySelector(arguments[0]).getAttribute('aria-pressed')", selector)
         if shown != pressed:
             problems.append(f"{selector}: aria-pressed is {shown} after “{said}”; it should be {pressed}")
-    record(report, chromium, "forums.thread", "follow, unfollow, helpful and back, with htmx", started, problems)
+    record(report, chromium, "forums.thread", "follow and helpful, on and off, with htmx", started, problems)
 
+
+def test_previewing_a_reply_shows_and_announces_the_preview(chromium, portal, report):
+    started = time.monotonic()
+    begin(chromium, "member", f"/forums/t/{portal.lookup(data.thread_id, data.FORUM_THREAD)}/reply")
+    chromium.type_into("#body", "A *preview* of my reply.")
+    chromium.click("button[value=preview]")
+    problems = after_swap(chromium, "forums.reply", "previewed", "The preview is below the buttons.")
+    if "A preview of my reply." not in chromium.js("return document.getElementById('preview').textContent"):
+        problems.append("preview: the rendered text is not in the preview box")
+    record(report, chromium, "forums.reply", "preview a reply with htmx", started, problems)
+
+
+def test_searching_the_forums_swaps_the_results_and_pushes_a_working_url(chromium, report):
+    started = time.monotonic()
+    begin(chromium, "member", "/forums/search")
+    chromium.type_into("#q", "mentor")
+    chromium.click("form[role=search] button")
+    problems = filtered(chromium, "forums.search_posts", "search-heading")
+    record(report, chromium, "forums.search_posts", "search with htmx", started, problems)
