@@ -70,8 +70,10 @@ test: install-test
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) a11y/report .pytest_cache
 
-# Events figures with 5,000 events: page times, queries and sizes, RSVP throughput, on SQLite
+# Events figures with 5,000 events: page times, queries and sizes, RSVP throughput; forums
+# figures with 100,000 posts: search times (under 200 ms?), thread and category pages. On SQLite
 # and, when PORTAL_BENCH_DATABASE_URL names a PostgreSQL database, on a <name>_bench beside it.
 .PHONY: bench
 bench: $(VENV)/.installed
 	$(BIN)/python bench/events_bench.py
+	$(BIN)/python bench/forums_bench.py
