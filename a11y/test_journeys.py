@@ -160,3 +160,21 @@ def test_anyone_filters_events_and_moves_through_the_calendar(plain_browser, rep
         assert "match your filters" in heading, f"[{b.variant}] results say {heading!r}"
         b.open("/events/calendar/2099/1")
         arrive(b, b.click_and_wait(".month-nav a[rel=next]"), "Events in February 2099")
+
+
+def test_member_previews_and_posts_a_reply_and_follows_the_thread(plain_browser, portal, report):
+    b = plain_browser
+    thread = portal.lookup(data.thread_id, data.FORUM_THREAD)
+    body = f"Thank you all; replying without JavaScript ({b.variant})."
+    with journey(report, b, "preview and post a forum reply, unfollow and follow the thread"):
+        b.use_role("member")
+        b.open(f"/forums/t/{thread}/reply")
+        b.type_into("#body", body)
+        arrive(b, b.click_and_wait("button[value=preview]"), "Reply to")
+        preview = b.driver.find_element(By.ID, "preview").text
+        assert body in preview, f"[{b.variant}] the preview shows {preview!r}"
+        arrive(b, b.click_and_wait("button[value=post]"), data.FORUM_THREAD)
+        assert "Your reply is posted." in notice(b), f"[{b.variant}] reply not posted: {notice(b)!r}"
+        for said in ("You are no longer following", "You are following"):
+            arrive(b, b.click_and_wait("#follow-thread button"), data.FORUM_THREAD)
+            assert said in notice(b), f"[{b.variant}] following not changed: {notice(b)!r}"
