@@ -63,10 +63,12 @@ def _wants_immediate() -> bool:
 
     Requests that can change state (unsafe methods) and code run outside a
     request (CLI, workers) take the write lock up front; GET requests read
-    without it so readers never queue behind writers.
+    without it so readers never queue behind writers. A GET that records something
+    (a signed-in reader's place in a thread) sets ``g.writes_on_read`` before its first
+    query: under contention SQLite cannot turn a read into a write, and fails at once.
     """
     if has_request_context():
-        return request.method in UNSAFE_METHODS
+        return request.method in UNSAFE_METHODS or g.get("writes_on_read", False)
     return True
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,6 +24,14 @@ from portal.core.permissions import Permission, can, require
 from portal.extensions import csrf, db
 
 bp = Blueprint("forums", __name__)
+
+
+@bp.url_value_preprocessor
+def _reading_writes(endpoint: str | None, _values: dict | None) -> None:
+    """A signed-in reader's thread page records how far they have read, so on SQLite its
+    transaction takes the write lock up front (see portal.core.db._wants_immediate)."""
+    if endpoint == "forums.thread" and ("_user_id" in session or "remember_token" in request.cookies):
+        g.writes_on_read = True
 
 
 # Loading, with the visibility rules
