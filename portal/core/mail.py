@@ -72,6 +72,9 @@ def queue_email(
 
     Only flushes: the message is sent once the caller's transaction commits.
     """
+    # The subject often carries what people typed (a thread title): a line break in it
+    # would start a new header line, so every run of white space becomes one space.
+    subject = " ".join(subject.split())
     context.setdefault("subject", subject)
     text = render_template(f"emails/{template}.txt", **context)
     html = None if plain_text_only else render_template(f"emails/{template}.html", **context)
