@@ -363,7 +363,9 @@ def mentioned_names(body: str) -> set[str]:
         words = [w.rstrip(".") for w in match.group(1).split()]
         # "@Amara Okafor thanks" names either "Amara" or "Amara Okafor": try the longest first.
         for size in range(min(len(words), 4), 0, -1):
-            names.add(" ".join(words[:size]).lower())
+            name = " ".join(words[:size]).lower()
+            names.add(name)
+            names.add(re.sub(r"['’]s$", "", name))  # "@Amara Okafor's idea" names Amara Okafor
     return names
 
 

@@ -30,6 +30,8 @@ def notes_for(session, user, kind: NotificationKind | None = None) -> list[Notif
 @pytest.mark.parametrize(("body", "mentioned"), [
     ("Thanks @Olu Other, that helped.", True),
     ("@olu other what do you think?", True),
+    ("I agree with @Olu Other's point.", True),
+    ("I agree with @Olu Other’s point.", True),
     ("Ask @Olu. Or not.", False),  # "Olu" alone names nobody
     ("Write to olu@example.org for slides.", False),
     ("Olu Other wrote:\n\n> @Olu Other is quoting themself\n\nSo true.", False),
