@@ -1,0 +1,49 @@
+"""The demo forums from `flask seed-demo`: five categories with realistic threads, one
+long thread, reported posts in the queue — and every count agreeing with the rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal.blueprints.accounts.models import User
+from portal.blueprints.forums import demo
+from portal.blueprints.forums.models import Category, Post, Report, Thread
+from tests.blueprints.forums.factories import make_person
+from tests.blueprints.forums.support import words_of
+
+
+def test_the_demo_forums_are_complete_and_consistent(client, session):
+    people = [make_person(session, email="member@example.org")]
+    people += [make_person(session, participation=p) for p in ("mentor", "both", "mentee", "mentee", "mentor")]
+    assert demo.seed(session, people) == 66
+    assert demo.seed(session, people) == 66, "seeding again adds nothing"
+    session.commit()
+    session.expire_all()
+
+    categories = session.scalars(select(Category).order_by(Category.position)).all()
+    assert [c.audience for c in categories].count("members") == 4
+    assert [c.audience for c in categories].count("mentors") == 1
+    threads = session.scalars(select(Thread)).all()
+    assert 55 <= len(threads) <= 70
+    assert max(t.post_count for t in threads) >= 200
+    assert session.scalar(select(func.count()).select_from(Report).where(Report.status == "open")) == 3
+
+    for category in categories:
+        rows = [t for t in threads if t.category_id == category.id]
+        assert category.thread_count == len(rows), category.name
+        assert category.post_count == sum(t.post_count for t in rows), category.name
+    for thread in threads:
+        numbers = session.scalars(select(Post.number).where(Post.thread_id == thread.id).order_by(Post.number)).all()
+        assert numbers == list(range(1, thread.post_count + 1)), thread.title
+        last = session.scalar(select(Post.id).where(Post.thread_id == thread.id, Post.number == thread.post_count))
+        assert thread.last_post_id == last, thread.title
+
+    lounge = next(c for c in categories if c.audience == "mentors")
+    authors = session.scalars(select(User.participation).join(Post, Post.author_id == User.id)
+                              .join(Thread, Thread.id == Post.thread_id).where(Thread.category_id == lounge.id))
+    assert set(authors) <= {"mentor", "both"}, "only mentors talk in the mentors' lounge"
+
+    long_thread = max(threads, key=lambda t: t.post_count)
+    last_page = client.get(f"/forums/t/{long_thread.id}?page={long_thread.pages}")
+    assert last_page.status_code == 200 and f"page {long_thread.pages} of {long_thread.pages}" in words_of(last_page)
+    assert "posts match “bootcamp”" in words_of(client.get("/forums/search?q=bootcamp"))
