@@ -122,6 +122,9 @@ class Database:
                 options["poolclass"] = StaticPool
         else:
             options["pool_pre_ping"] = True
+            # Server-side prepared statements switch PostgreSQL to generic plans after a few
+            # runs, which made full-text search several times slower (bench/forums_bench.py).
+            options["connect_args"] = {"prepare_threshold": None}
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         engine = create_engine(url, **options)

@@ -93,44 +93,70 @@ def _marked(raw: str) -> Markup:
     return Markup(str(escape(raw)).replace(_START, "<mark>").replace(_END, "</mark>"))
 
 
-def search(session: Session, query: str, visible_category_ids: list[int], page: int) -> tuple[list[Hit], int]:
-    """Posts matching every word of ``query`` in categories the person may see, best
-    first, a page at a time, with the matching words marked in context; and the total."""
+@dataclass(frozen=True)
+class Results:
+    """One page of hits. ``total`` is exact up to COUNT_CAP; ``more`` says there were more."""
+
+    hits: list[Hit]
+    total: int
+    more: bool
+    number: int
+    pages: int
+    newest_first: bool
+
+    @property
+    def items(self) -> list[Hit]:
+        return self.hits
+
+
+# Counting and ranking every match of a common word costs more than the 200 ms a
+# search may take on 100,000 posts, so both stop at a thousand: past that the
+# newest matches come first (the index walks them in order) and the count says "over".
+COUNT_CAP = 1000
+
+
+def search(session: Session, query: str, visible_category_ids: list[int], page: int) -> Results:
+    """Posts matching ``query`` in categories the person may see, a page at a time,
+    with the matching words marked in context: best first, or newest first when more
+    than COUNT_CAP match."""
+    empty = Results([], 0, False, 1, 1, False)
     if not query.strip() or not visible_category_ids:
-        return [], 0
+        return empty
     visible = (
         "JOIN forum_post p ON p.id = {id} JOIN forum_thread t ON t.id = p.thread_id "
         "WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL AND t.category_id IN ({cats})"
     )
     cats = ", ".join(str(int(c)) for c in visible_category_ids)
-    offset = (max(page, 1) - 1) * PAGE_SIZE
     if _dialect(session) == "postgresql":
+        params = {"q": query}
         base = (
             "FROM forum_search s " + visible.format(id="s.post_id", cats=cats)
             + " AND s.document @@ websearch_to_tsquery('english', :q)"
         )
-        total = session.scalar(text(f"SELECT count(*) {base}"), {"q": query})
-        rows = session.execute(
-            text(
-                "SELECT s.post_id, ts_headline('english', coalesce(t.title, '') || ' ' || p.body, "
-                "websearch_to_tsquery('english', :q), :opts) "
-                f"{base} ORDER BY ts_rank(s.document, websearch_to_tsquery('english', :q)) DESC, s.post_id DESC "
-                "LIMIT :limit OFFSET :offset"
-            ),
-            {"q": query, "limit": PAGE_SIZE, "offset": offset,
-             "opts": f"StartSel={_START}, StopSel={_END}, MaxWords=30, MinWords=12, MaxFragments=2"},
-        ).all()
+        key = "s.post_id"
+        rank = "ts_rank(s.document, websearch_to_tsquery('english', :q)) DESC"
+        snippet = ("ts_headline('english', coalesce(t.title, '') || ' ' || p.body, "
+                   "websearch_to_tsquery('english', :q), :opts)")
+        params["opts"] = f"StartSel={_START}, StopSel={_END}, MaxWords=30, MinWords=12, MaxFragments=2"
     else:
         match = _fts_query(query)
         if not match:
-            return [], 0
+            return empty
+        params = {"q": match}
         base = "FROM forum_search_fts f " + visible.format(id="f.rowid", cats=cats) + " AND forum_search_fts MATCH :q"
-        total = session.scalar(text(f"SELECT count(*) {base}"), {"q": match})
-        rows = session.execute(
-            text(
-                f"SELECT f.rowid, snippet(forum_search_fts, 0, '{_START}', '{_END}', '…', 24) {base} "
-                "ORDER BY f.rank, f.rowid DESC LIMIT :limit OFFSET :offset"
-            ),
-            {"q": match, "limit": PAGE_SIZE, "offset": offset},
-        ).all()
-    return [Hit(post_id, _marked(snippet)) for post_id, snippet in rows], total
+        key = "f.rowid"
+        rank = "f.rank"
+        snippet = f"snippet(forum_search_fts, 0, '{_START}', '{_END}', '…', 24)"
+    counted = session.scalar(text(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP + 1}) AS hits"), params)
+    more = counted > COUNT_CAP
+    total = min(counted, COUNT_CAP)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(page, 1), pages)
+    order = f"{key} DESC" if more else f"{rank}, {key} DESC"
+    offset = (number - 1) * PAGE_SIZE
+    limit = min(PAGE_SIZE, total - offset)
+    rows = session.execute(
+        text(f"SELECT {key}, {snippet} {base} ORDER BY {order} LIMIT {limit} OFFSET {offset}"),
+        params,
+    ).all()
+    return Results([Hit(post_id, _marked(text_)) for post_id, text_ in rows], total, more, number, pages, more)

@@ -360,12 +360,12 @@ def category_form(category_id: int | None):
 def search_posts():
     query = request.args.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
     visible = services.visible_categories(db.session, current_user)
-    hits, total = search.search(db.session, query, [c.id for c in visible], _page())
-    posts = queries.posts_by_id(db.session, [h.post_id for h in hits])
-    pages = max(1, -(-total // search.PAGE_SIZE))
-    result = queries.Page(hits, min(max(_page(), 1), pages), pages, total)
-    found = (f"{total} {'post matches' if total == 1 else 'posts match'} “{query}”"
-             f"{f', page {result.number} of {pages}' if pages > 1 else ''}.") if query else None
+    result = search.search(db.session, query, [c.id for c in visible], _page())
+    posts = queries.posts_by_id(db.session, [h.post_id for h in result.hits])
+    count = (f"More than {result.total:,} posts match" if result.more else
+             f"{result.total} {'post matches' if result.total == 1 else 'posts match'}")
+    found = (f"{count} “{query}”{f', page {result.number} of {result.pages}' if result.pages > 1 else ''}."
+             if query else None)
     return render("forums/search.html", "forums/_search_results.html", announce=found, query=query,
                   result=result, posts=posts)
 

@@ -15,8 +15,7 @@ from tests.blueprints.forums.support import browser_for, csrf_token, elements, l
 
 
 def _search_ids(session, query, categories) -> list[int]:
-    hits, _ = search.search(session, query, [c.id for c in categories], 1)
-    return [h.post_id for h in hits]
+    return [h.post_id for h in search.search(session, query, [c.id for c in categories], 1).hits]
 
 
 # Pin, lock, move, rename

@@ -87,9 +87,9 @@ def test_deleted_and_hidden_posts_are_not_found(browser, session, corpus, manage
 def test_an_edited_post_is_found_by_its_new_words_only(session, corpus):
     post = corpus["reply"]
     services.edit_post(session, post, "My mentor suggested open-source contributions.")
-    hits, total = search.search(session, "contributions", [corpus["data"].category_id], 1)
-    assert [h.post_id for h in hits] == [post.id] and total == 1
-    assert search.search(session, "portfolio", [corpus["data"].category_id], 1) == ([], 0)
+    found = search.search(session, "contributions", [corpus["data"].category_id], 1)
+    assert [h.post_id for h in found.hits] == [post.id] and found.total == 1
+    assert search.search(session, "portfolio", [corpus["data"].category_id], 1).total == 0
 
 
 def test_the_snippet_shows_user_text_escaped(browser, session, category):
@@ -167,3 +167,18 @@ def test_typed_operators_mean_the_same_on_both_databases(client, session, corpus
     markup = client.get("/forums/search", query_string={"q": query}).get_data(as_text=True)
     expected = {f"/forums/p/{first_post(session, corpus[k]).id if k != 'reply' else corpus[k].id}" for k in found}
     assert {href for _, href in _results(markup)} == expected
+
+
+def test_past_the_cap_the_newest_come_first_and_the_count_says_more(session, category, monkeypatch, member):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    thread = make_thread(session, category, member, title="Ceramics")
+    posts = [make_post(session, thread, member, body=f"Pottery wheel tips number {n}") for n in range(5)]
+    found = search.search(session, "pottery", [category.id], 1)
+    assert found.more and found.total == 3 and found.newest_first
+    assert [h.post_id for h in found.hits] == [p.id for p in posts[::-1][:3]]
+
+
+def test_a_page_past_the_last_shows_the_last(session, category, member):
+    make_thread(session, category, member, title="Kiln notes")
+    found = search.search(session, "kiln", [category.id], 7)
+    assert (found.number, found.pages, len(found.hits)) == (1, 1, 1)

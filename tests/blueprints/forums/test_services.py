@@ -51,10 +51,10 @@ def test_each_edit_keeps_the_version_it_replaced(session, category, member):
 def test_deleting_takes_the_text_out_of_the_index(session, category, member):
     thread = make_thread(session, category, member, title="Gardening", body="Tomatoes and basil")
     post = first_post(session, thread)
-    assert [h.post_id for h in search.search(session, "basil", [category.id], 1)[0]] == [post.id]
+    assert [h.post_id for h in search.search(session, "basil", [category.id], 1).hits] == [post.id]
     services.delete_post(session, post)
-    assert search.search(session, "basil", [category.id], 1) == ([], 0)
-    assert search.search(session, "gardening", [category.id], 1) == ([], 0)
+    assert search.search(session, "basil", [category.id], 1).total == 0
+    assert search.search(session, "gardening", [category.id], 1).total == 0
 
 
 def test_unsubscribe_tokens_are_signed_and_name_what_they_stop(app, session, category, member):
