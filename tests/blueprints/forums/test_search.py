@@ -116,6 +116,11 @@ def test_results_come_twenty_to_a_page(browser, session, category):
     assert "page 2 of 2" in words_of(second) and len(_results(second.get_data(as_text=True))) == 4
     ids = {h for _, h in _results(first.get_data(as_text=True))} | {h for _, h in _results(second.get_data(as_text=True))}
     assert len(ids) == 24
+    for beyond in ("9", "0", "-3", "abc"):
+        page = browser.get(f"/forums/search?q=capstone&page={beyond}")
+        shown = len(_results(page.get_data(as_text=True)))
+        assert page.status_code == 200 and shown in (20, 4), beyond
+        assert ("page 2 of 2" if shown == 4 else "page 1 of 2") in words_of(page), "the heading names the page shown"
 
 
 def test_search_with_htmx_returns_the_results_only(browser, session, corpus):
