@@ -42,6 +42,7 @@ BLOCKED = {"htmx-blocked": ["*htmx.min.js*"]}
 COOKIE_FIELDS = ("name", "value", "domain", "path", "secure", "httpOnly", "sameSite", "expires")
 WAIT = 10
 FORM = "main form[method=post]"
+NEW_PAGE = "return !window.__a11yOld && document.readyState === 'complete'"  # the marked page is gone
 FILL_FORM = """
 const [selector, values, clear] = arguments;
 const form = document.querySelector(selector);
@@ -139,20 +140,19 @@ class Chromium:
         self.click(selector)
         return self._next_page()
 
-    def fill_and_submit(self, values: dict[str, str], clear: bool, form: str = FORM) -> Navigation:
-        """Set ``form``'s fields by name (clearing every field first when ``clear``), then
-        submit it natively, past any htmx, and wait for the response page.
+    def fill_and_submit(self, values: dict[str, str], clear: bool) -> Navigation:
+        """Set the main form's fields by name (clearing every field first when ``clear``),
+        then submit it natively, past any htmx, and wait for the response page.
 
         A text value is typed in; for a checkbox "on" ticks it and "" unticks it; for
         radio buttons the value picks one and "" leaves none chosen.
         """
         self.js(FILL_FORM + "window.__a11yOld = true; HTMLFormElement.prototype.submit.call(form);",
-                form, values, clear)
+                FORM, values, clear)
         return self._next_page()
 
     def _next_page(self) -> Navigation:
-        self.wait_until(lambda: self.js("return !window.__a11yOld && document.readyState === 'complete'"),
-                        "the next page to load")
+        self.wait_until(lambda: self.js(NEW_PAGE), "the next page to load")
         return self.navigation()
 
     # Signing in

@@ -39,8 +39,10 @@ NAMELESS_ROLES = ("", "generic", "none", "presentation", "StaticText", "InlineTe
 NOT_CONTROLS = ("RootWebArea", "main")
 
 # Nothing when the error summary has focus; otherwise what has.
-FOCUSED_ERROR_SUMMARY = ("const el = document.activeElement;"
-                         "return el && el.matches('.error-summary') ? null : (el ? el.outerHTML.slice(0, 80) : 'nothing');")
+FOCUSED_ERROR_SUMMARY = """
+const el = document.activeElement;
+return el && el.matches('.error-summary') ? null : (el ? el.outerHTML.slice(0, 80) : 'nothing');
+"""
 
 REFLOW_WIDTH = 320
 MAX_PRESSES_PER_STOP = 3  # a date input takes three presses of Tab (day, month, year)
@@ -79,7 +81,7 @@ def axe_violations(browser: Chromium, rules: list[str] | None = None) -> tuple[l
     if not browser.js("return typeof axe !== 'undefined'"):
         axe.inject()
     version = browser.js("return axe.version")
-    assert version.startswith(AXE_VERSION), f"axe-core {version} is injected, but the suite needs {AXE_VERSION}x"
+    assert version.startswith(AXE_VERSION), f"axe-core {version} is injected; the suite needs {AXE_VERSION}x"
     run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
     results = axe.run(options=json.dumps({"runOnly": run_only, "resultTypes": ["violations"]}))
     problems = []
@@ -87,10 +89,9 @@ def axe_violations(browser: Chromium, rules: list[str] | None = None) -> tuple[l
         for node in violation["nodes"]:
             target = " ".join(str(t) for t in node["target"])
             fix = node.get("failureSummary", "").replace("\n", " ")
-            problems.append(f"axe {violation['id']} ({violation['impact']}): {violation['help']} at `{target}`. "
-                            f"{fix} See {violation['helpUrl']}")
-    ran = len(results["passes"]) + len(results["inapplicable"]) + len(results["incomplete"]) + len(
-        results["violations"])
+            problems.append(f"axe {violation['id']} ({violation['impact']}): {violation['help']} "
+                            f"at `{target}`. {fix} See {violation['helpUrl']}")
+    ran = sum(len(results[kind]) for kind in ("passes", "inapplicable", "incomplete", "violations"))
     return problems, ran
 
 
@@ -161,8 +162,9 @@ def _title(browser: Chromium, state: PageState) -> list[str]:
     if not title:
         return ["title: the page has no <title>"]
     if state.has_form_errors != title.startswith("Error: "):
-        wanted = "start with" if state.has_form_errors else "not start with"
-        return [f"title: \"{title}\" should {wanted} \"Error: \" (the form {'has' if state.has_form_errors else 'has no'} errors)"]
+        if state.has_form_errors:
+            return [f"title: \"{title}\" should start with \"Error: \" (the form has errors)"]
+        return [f"title: \"{title}\" should not start with \"Error: \" (the form has no errors)"]
     if state.has_form_errors and browser.variant == "javascript":
         focused = browser.js(FOCUSED_ERROR_SUMMARY)
         if focused:

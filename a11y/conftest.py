@@ -41,4 +41,5 @@ def report():
     """Collects what each test checked; written to a11y/report/index.html at the end."""
     collected = Report()
     yield collected
-    collected.write()
+    if collected.entries:
+        collected.write()

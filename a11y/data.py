@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from portal.blueprints.accounts import demo, passwords, services
@@ -75,7 +75,8 @@ def accounts(session: Session) -> None:
     add_people(session, SAMPLE_PEOPLE, SAMPLE_DOMAIN)
     services.register(session, email=ACCOUNTS["unverified"], display_name="Uma Unconfirmed",
                       password=PASSWORD, participation="mentee")
-    pending = services.create_verified_user(session, services.NewAccount(ACCOUNTS["pending"], "Pat Pending", PASSWORD))
+    pending = services.create_verified_user(
+        session, services.NewAccount(ACCOUNTS["pending"], "Pat Pending", PASSWORD))
     services.request_email_change(session, pending, PASSWORD, NEW_ADDRESS)
     preferences = services.create_verified_user(
         session, services.NewAccount(ACCOUNTS["preferences"], "Robin Preferences", PASSWORD, Role.MANAGER))
@@ -190,3 +191,55 @@ def unsubscribe_token(session: Session, role: str) -> str:
 
 
 SEEDS = (accounts, events, forums)
+
+
+# Growth: each feature multiplies its data, for the query budget at ten times the size
+
+SCALE_DOMAIN = "scale.a11y.example.org"
+SCALE_TITLE = "Scale copy"
+
+
+def grow_people(session: Session, factor: int) -> None:
+    active = session.scalar(select(func.count()).select_from(User).where(User.deleted_at.is_(None)))
+    add_people(session, active * (factor - 1), SCALE_DOMAIN)
+
+
+def grow_events(session: Session, factor: int) -> None:
+    """Published events spread over the coming three months, hosted by the manager."""
+    manager = user(session, "manager")
+    count = session.scalar(select(func.count()).select_from(Event)) * (factor - 1)
+    for n in range(count):
+        _event(session, "open", timedelta(days=1 + n % 90, minutes=n), manager,
+               title=f"{SCALE_TITLE} {n}", capacity=None if n % 2 else 20)
+
+
+def grow_threads(session: Session, factor: int) -> None:
+    """Threads of one post each, in every category, with the category counts kept right."""
+    admin = user(session, "admin")
+    now = utcnow()
+    for category in session.scalars(select(Category)).all():
+        added = [Thread(category_id=category.id, title=f"{SCALE_TITLE} {n}", author_id=admin.id,
+                        post_count=1, last_post_at=now - timedelta(minutes=n))
+                 for n in range(category.thread_count * (factor - 1))]
+        session.add_all(added)
+        session.flush()
+        session.add_all(Post(thread_id=t.id, number=1, author_id=admin.id, body=t.title) for t in added)
+        category.thread_count += len(added)
+        category.post_count += len(added)
+    session.flush()
+
+
+def shrink(session: Session) -> None:
+    """Remove everything the growth functions added."""
+    for category in session.scalars(select(Category)).all():
+        added = session.scalar(select(func.count()).select_from(Thread).where(
+            Thread.category_id == category.id, Thread.title.like(f"{SCALE_TITLE} %")))
+        category.thread_count -= added
+        category.post_count -= added
+    session.execute(delete(Thread).where(Thread.title.like(f"{SCALE_TITLE} %")))
+    session.execute(delete(Event).where(Event.title.like(f"{SCALE_TITLE} %")))
+    session.execute(delete(User).where(User.email.like(f"%@{SCALE_DOMAIN}")))
+    session.flush()
+
+
+GROWTH = (grow_people, grow_events, grow_threads)

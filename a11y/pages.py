@@ -33,7 +33,7 @@ class Submission:
 
 @dataclass(frozen=True)
 class PageState:
-    """One page in one state. ``role`` names an account in ``server.ACCOUNTS`` (None: signed
+    """One page in one state. ``role`` names an account in ``data.ACCOUNTS`` (None: signed
     out); ``status`` is what the page must answer; 422 means a form with errors."""
 
     endpoint: str
@@ -115,6 +115,16 @@ def month_of(key: str) -> Callable[[LivePortal], str]:
     return lambda portal: "/events/calendar/{0.year}/{0.month}".format(portal.lookup(data.event_month, key))
 
 
+def thread(title: str, template: str = "/forums/t/{id}") -> Callable[[LivePortal], str]:
+    """A path about the forum thread called ``title``: ``template`` with its ``{id}``."""
+    return lambda portal: template.format(id=portal.lookup(data.thread_id, title))
+
+
+def post(number: int, template: str) -> Callable[[LivePortal], str]:
+    """A path about post ``number`` of the member's thread (1: theirs, 2: the mentor's)."""
+    return lambda portal: template.format(id=portal.lookup(data.post_id, number))
+
+
 # Pages: home and the accessibility statement
 
 register(
@@ -136,7 +146,8 @@ register(
         "display_name": "", "email": "not an email address", "password": "short",
         "confirm_password": "different", "participation": "",
     }),
-    PageState("accounts.check_email", "signed out", None, "/register/check-your-email?sent_to=new%40example.org"),
+    PageState("accounts.check_email", "signed out", None,
+              "/register/check-your-email?sent_to=new%40example.org"),
     PageState("accounts.verify_email", "signed out, working link", None, link("verify")),
     PageState("accounts.verify_email", "signed out, broken link", None, "/verify/not-a-real-token",
               Submission(), 400),
@@ -145,7 +156,8 @@ register(
                  {"email": "member@example.org", "password": "not the password"}),
     PageState("accounts.forgot_password", "signed out", None, "/forgot-password"),
     *form_errors("accounts.forgot_password", None, "/forgot-password", {"email": "member@"}),
-    PageState("accounts.reset_sent", "signed out", None, "/forgot-password/sent?sent_to=member%40example.org"),
+    PageState("accounts.reset_sent", "signed out", None,
+              "/forgot-password/sent?sent_to=member%40example.org"),
     PageState("accounts.reset_password", "signed out, working link", None, link("reset")),
     *form_errors("accounts.reset_password", None, link("reset"),
                  {"password": "short", "confirm_password": "different"}),
@@ -163,13 +175,14 @@ register(
     PageState("accounts.preferences", "every display preference on", "preferences", "/account/preferences"),
     PageState("accounts.change_password", "member", "member", "/account/password"),
     *form_errors("accounts.change_password", "member", "/account/password",
-                 {"current_password": "not the password", "password": "short", "confirm_password": "different"}),
+                 {"current_password": "not the password", "password": "short",
+                  "confirm_password": "different"}),
     PageState("accounts.change_email", "member", "member", "/account/email"),
     *form_errors("accounts.change_email", "member", "/account/email",
                  {"email": "not an email address", "password": "not the password"}),
     PageState("accounts.confirm_email_change", "signed out, working link", None, link("confirm-email")),
-    PageState("accounts.confirm_email_change", "signed out, broken link", None, "/email/confirm/not-a-real-token",
-              Submission(), 400),
+    PageState("accounts.confirm_email_change", "signed out, broken link", None,
+              "/email/confirm/not-a-real-token", Submission(), 400),
     PageState("accounts.delete_account", "member", "member", "/account/delete"),
     *form_errors("accounts.delete_account", "member", "/account/delete", {"password": "not the password"}),
     PageState("accounts.profile", "member, their own", "member", of("member", "/people/{id}")),
@@ -193,10 +206,11 @@ register(
     PageState("manage.change_role", "the only admin making themselves a member", "admin",
               of("admin", "/manage/people/{id}/role"), Submission({"role": "member"}), 422),
     PageState("manage.reports", "community manager, reported posts", "manager", "/manage/reports"),
-    PageState("manage.reports", "a decision sent empty", "manager", "/manage/reports", Submission(clear=True), 422),
+    PageState("manage.reports", "a decision sent empty", "manager", "/manage/reports",
+              Submission(clear=True), 422),
     PageState("manage.reports", "member, not allowed", "member", "/manage/reports", status=403),
-    PageState("manage.change_role", "community manager, not allowed", "manager", of("mentor", "/manage/people/{id}/role"),
-              status=403),
+    PageState("manage.change_role", "community manager, not allowed", "manager",
+              of("mentor", "/manage/people/{id}/role"), status=403),
 )
 
 # Events: finding, replying, hosting
@@ -218,7 +232,8 @@ register(
     PageState("events.mine", "unconfirmed member, nothing yet", "unverified", "/events/mine"),
     PageState("events.show", "signed out", None, event("open")),
     PageState("events.show", "member, not replied", "member", event("open")),
-    PageState("events.show", "member, reply sent empty", "member", event("open"), Submission(clear=True), 422),
+    PageState("events.show", "member, reply sent empty", "member", event("open"),
+              Submission(clear=True), 422),
     PageState("events.show", "member, event full", "member", event("full")),
     PageState("events.show", "member going, joining link open", "member", event("now")),
     PageState("events.show", "member who went, after the event", "member", event("past")),
@@ -257,21 +272,12 @@ offer(
     Download("events.ics", None, event("open", "/events/{id}.ics"), "text/calendar"),
     Download("events.public_feed", None, "/events/feed.ics", "text/calendar"),
     Download("events.personal_feed", None,
-             lambda portal: f"/events/calendar-feed/{portal.lookup(data.feed_token, 'member')}.ics", "text/calendar"),
+             lambda portal: f"/events/calendar-feed/{portal.lookup(data.feed_token, 'member')}.ics",
+             "text/calendar"),
     Download("events.attendees_csv", "manager", event("past", "/events/{id}/attendees.csv"), "text/csv"),
 )
 
 # Forums: categories, threads, posting, moderation, search, notifications
-
-
-def thread(title: str, template: str = "/forums/t/{id}") -> Callable[[LivePortal], str]:
-    return lambda portal: template.format(id=portal.lookup(data.thread_id, title))
-
-
-def post(number: int, template: str) -> Callable[[LivePortal], str]:
-    """A path about post ``number`` of the member's thread (1: theirs, 2: the mentor's)."""
-    return lambda portal: template.format(id=portal.lookup(data.post_id, number))
-
 
 register(
     PageState("forums.index", "signed out", None, "/forums/"),
@@ -303,13 +309,15 @@ register(
     PageState("forums.edit", "member, their post", "member", post(1, "/forums/p/{id}/edit")),
     PageState("forums.edit", "submitted empty", "member", post(1, "/forums/p/{id}/edit"),
               Submission(clear=True), 422),
-    PageState("forums.edit", "member, someone else's post", "member", post(2, "/forums/p/{id}/edit"), status=403),
+    PageState("forums.edit", "member, someone else's post", "member", post(2, "/forums/p/{id}/edit"),
+              status=403),
     PageState("forums.delete", "member, their post", "member", post(1, "/forums/p/{id}/delete")),
     PageState("forums.report", "member", "member", post(2, "/forums/p/{id}/report")),
     PageState("forums.report", "submitted empty", "member", post(2, "/forums/p/{id}/report"),
               Submission(clear=True), 422),
     PageState("forums.history", "community manager", "manager", post(1, "/forums/p/{id}/history")),
-    PageState("forums.history", "member, not allowed", "member", post(1, "/forums/p/{id}/history"), status=403),
+    PageState("forums.history", "member, not allowed", "member", post(1, "/forums/p/{id}/history"),
+              status=403),
     PageState("forums.moderate_thread", "community manager", "manager",
               thread(data.FORUM_THREAD, "/forums/t/{id}/moderate")),
     PageState("forums.moderate_thread", "submitted empty", "manager",

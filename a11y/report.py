@@ -15,7 +15,8 @@ REPORT = Path(__file__).resolve().parent / "report" / "index.html"
 GROUPS = ("Pages", "After htmx swaps", "Without JavaScript", "Across pages")  # in this order
 
 STYLE = """
-body { font: 1rem/1.5 system-ui, sans-serif; margin: 1rem auto; max-width: 80rem; padding: 0 1rem; color: #1b1b1b; }
+body { font: 1rem/1.5 system-ui, sans-serif; margin: 1rem auto; max-width: 80rem; padding: 0 1rem;
+       color: #1b1b1b; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0 2rem; }
 caption { text-align: left; font-weight: 700; font-size: 1.25rem; padding: .5rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid #8a9095; }
@@ -60,7 +61,8 @@ class Report:
         return (f'<!doctype html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f"<title>Accessibility report – {stamp}</title>\n<style>{STYLE}</style>\n</head>\n"
-                f"<body>\n<main>\n<h1>Accessibility report</h1>\n<p>Written {stamp} by <code>pytest a11y</code>.</p>\n"
+                f"<body>\n<main>\n<h1>Accessibility report</h1>\n"
+                f"<p>Written {stamp} by <code>pytest a11y</code>.</p>\n"
                 + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
 
     def _summary(self) -> str:
@@ -73,9 +75,11 @@ class Report:
                    else '<span class="pass">no problems found</span>')
         pages = [e for e in self.entries if e.group == "Pages"]
         return ("<h2>Summary</h2>\n<ul>\n"
-                f"<li>{len(self.entries)} checks: {len(pages)} states of {len({e.page for e in pages})} pages, "
+                f"<li>{len(self.entries)} checks: {len(pages)} states of "
+                f"{len({e.page for e in pages})} pages, "
                 f"and the htmx swaps, journeys without JavaScript and cross-page budgets: {verdict}.</li>\n"
-                f"<li>Heaviest page: {heaviest:,} bytes of HTML + CSS compressed (budget {HTML_CSS_BUDGET:,}); "
+                f"<li>Heaviest page: {heaviest:,} bytes of HTML + CSS compressed "
+                f"(budget {HTML_CSS_BUDGET:,}); "
                 f"JavaScript {scripts:,} bytes compressed (budget {JS_BUDGET:,}).</li>\n"
                 f"<li>Most SQL queries on one page: {queries} (budget {QUERY_BUDGET}).</li>\n</ul>")
 
@@ -83,7 +87,8 @@ class Report:
         rows = "\n".join(self._row(entry) for entry in entries)
         return (f'<div class="scroll" role="region" aria-label="{escape(name)}" tabindex="0">\n'
                 f"<table>\n<caption>{escape(name)} ({len(entries)})</caption>\n<thead><tr>"
-                '<th scope="col">Page</th><th scope="col">State</th><th scope="col">Address</th><th scope="col">Status</th>'
+                '<th scope="col">Page</th><th scope="col">State</th><th scope="col">Address</th>'
+                '<th scope="col">Status</th>'
                 '<th scope="col">Title</th><th scope="col">HTML + CSS bytes</th><th scope="col">JS bytes</th>'
                 '<th scope="col">Queries</th><th scope="col">Seconds</th><th scope="col">Violations</th>'
                 f"</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>")
@@ -96,8 +101,9 @@ class Report:
         axe = f" ({e.axe_rules} axe rules)" if e.axe_rules else ""
         return (f'<tr><th scope="row">{escape(e.page)}</th><td>{escape(e.state)}{axe}</td>'
                 f"<td><code>{escape(address)}</code></td>{_number(e.status)}"
-                f"<td>{escape(e.title)}</td>{_number(f.html_css if f else None)}{_number(f.js if f else None)}"
-                f'{_number(f.queries if f else None)}<td class="number">{e.seconds:.1f}</td><td>{verdict}</td></tr>')
+                f"<td>{escape(e.title)}</td>{_number(f.html_css if f else None)}"
+                f"{_number(f.js if f else None)}{_number(f.queries if f else None)}"
+                f'<td class="number">{e.seconds:.1f}</td><td>{verdict}</td></tr>')
 
 
 def _number(value: int | None) -> str:

@@ -22,7 +22,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask
-from sqlalchemy import create_engine, delete, func, select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import Headers
@@ -31,12 +31,10 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from a11y import data
 from portal import create_app
 from portal.blueprints.accounts import services
-from portal.blueprints.accounts.models import User
 from portal.core import migrations
 from portal.core.mail import OutboxMessage
 from portal.extensions import db
 
-SCALE_DOMAIN = "scale.a11y.example.org"
 T = TypeVar("T")
 
 
@@ -157,7 +155,8 @@ class LivePortal:
     """The running portal: its base URL, recorded exchanges, users, and links from its mail."""
 
     def __init__(self, folder: str) -> None:
-        self.app: Flask = create_app(settings(database_url(folder)), instance_path=os.path.join(folder, "instance"))
+        instance = os.path.join(folder, "instance")
+        self.app: Flask = create_app(settings(database_url(folder)), instance_path=instance)
         migrations.upgrade(db.state(self.app).engine)
         seed(self.app)
         self.recorder = Recorder(self.app.wsgi_app)
@@ -225,19 +224,15 @@ class LivePortal:
             "confirm-email": self.mail_link(data.NEW_ADDRESS, "/email/confirm/"),
         }
 
-    def people_count(self) -> int:
+    def grow(self, factor: int) -> None:
+        """Multiply the data ``factor`` times over, feature by feature (``data.GROWTH``)."""
         with self.session() as session:
-            return session.scalar(select(func.count()).select_from(User).where(User.deleted_at.is_(None)))
-
-    def multiply_people(self, factor: int) -> None:
-        """Add people until there are ``factor`` times as many as now."""
-        count = self.people_count() * (factor - 1)
-        with self.session() as session:
-            data.add_people(session, count, SCALE_DOMAIN)
+            for feature in data.GROWTH:
+                feature(session, factor)
             session.commit()
 
-    def remove_added_people(self) -> None:
-        """Undo ``multiply_people``."""
+    def shrink(self) -> None:
+        """Undo ``grow``."""
         with self.session() as session:
-            session.execute(delete(User).where(User.email.like(f"%@{SCALE_DOMAIN}")))
+            data.shrink(session)
             session.commit()

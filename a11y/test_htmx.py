@@ -165,14 +165,15 @@ def test_following_a_thread_and_marking_a_post_helpful_swap_their_buttons(chromi
     problems = []
     for selector, said, pressed in (
         ("#follow-thread button", f"You are no longer following “{title}”.", "false"),
-        ("#follow-thread button", f"You are following “{title}”. Replies reach you by your email choice.", "true"),
+        ("#follow-thread button",
+         f"You are following “{title}”. Replies reach you by your email choice.", "true"),
         (helpful, "Marked as helpful.", "true"),
         (helpful, "Helpful mark removed.", "false"),
     ):
         chromium.js(CLEAR_LIVE_REGION)
         chromium.click(selector)
         problems += after_swap(chromium, "forums.thread", said, said)
-        shown = chromium.js("return document.querySelector(arguments[0]).getAttribute('aria-pressed')", selector)
+        shown = chromium.js("return document.querySelector(arguments[0]).ariaPressed", selector)
         if shown != pressed:
             problems.append(f"{selector}: aria-pressed is {shown} after “{said}”; it should be {pressed}")
     record(report, chromium, "forums.thread", "follow and helpful, on and off, with htmx", started, problems)
