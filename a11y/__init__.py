@@ -1,7 +1,8 @@
 """The WCAG suite: every page, in every state, checked in headless Chromium.
 
-``server`` runs the portal on a loopback port, ``browser`` drives Chromium,
-``pages`` lists the page states each feature offers, ``checks`` holds the
-accessibility, keyboard, reflow and budget checks, and ``report`` writes
-``a11y/report/index.html``.
+``server`` runs the portal on a loopback port with the demo data and what
+``data`` adds for each feature's states; ``browser`` drives Chromium in three
+variants; ``pages`` lists the page states (and downloads) each feature offers;
+``checks`` and ``js/`` hold the accessibility, keyboard, reflow and budget
+checks; ``report`` writes ``a11y/report/index.html``.
 """
