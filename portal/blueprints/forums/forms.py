@@ -24,10 +24,11 @@ class RealTitle:
 
 
 def _body(label: str = "Your message") -> TextAreaField:
+    """The Markdown text of a post; messages name the field as its label does."""
     return TextAreaField(
         label,
         filters=[strip],
-        validators=[Required("Write your message"), MaxLength(BODY_MAX, "Your message"), PlainText("Your message")],
+        validators=[Required(f"Write {label.lower()}"), MaxLength(BODY_MAX, label), PlainText(label)],
     )
 
 

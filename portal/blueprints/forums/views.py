@@ -194,6 +194,8 @@ def reply(thread_id: int):
 @require(Permission.TAKE_PART)
 def edit(post_id: int):
     post = _own_post(post_id)
+    if post.hidden_at is not None or post.thread.locked:
+        abort(403)
     form = EditForm(obj=post)
     if request.method == "POST" and _wants_preview():
         return _preview_response("forums/edit.html", form, post=post)

@@ -37,7 +37,7 @@ def test_a_reply_or_an_edit_with_control_characters_is_refused(browser, session,
     browser.get(f"/forums/t/{thread.id}")
     response = browser.submit({"body": text}, button="Post")
     assert response.status_code == 422
-    assert "Your message must not contain control characters" in words_of(response)
+    assert "Your reply must not contain control characters" in words_of(response)
     browser.get(f"/forums/p/{thread.last_post_id}/edit")
     response = browser.submit({"body": text}, button="Post")
     assert response.status_code == 422

@@ -105,7 +105,7 @@ def test_renaming_a_thread_makes_the_new_title_searchable(browser, session, cate
     assert _search_ids(session, "stuff", [category]) == []
     assert _search_ids(session, "courses", [category]) == [post.id]
     results = browser.get("/forums/search?q=coding").get_data(as_text=True)
-    assert ("Choosing a coding bootcamp", f"/forums/p/{post.id}") in links(results)
+    assert ("Choosing a coding bootcamp, post 1", f"/forums/p/{post.id}") in links(results)
 
 
 @pytest.mark.parametrize(("title", "message"), [

@@ -41,7 +41,7 @@ def test_matching_words_are_marked_in_context(browser, session, corpus):
     page = browser.get("/forums/search?q=portfolio")
     markup = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert _results(markup) == [("Finding a mentor in data science", f"/forums/p/{corpus['reply'].id}")]
+    assert _results(markup) == [("Finding a mentor in data science, post 2", f"/forums/p/{corpus['reply'].id}")]
     [snippet] = _snippets(markup)
     assert "<mark>portfolio</mark>" in snippet and "small projects" in snippet
     words = words_of(page)
@@ -51,7 +51,8 @@ def test_matching_words_are_marked_in_context(browser, session, corpus):
 
 def test_titles_are_searched_with_their_opening_post(browser, session, corpus):
     markup = browser.get("/forums/search?q=science").get_data(as_text=True)
-    assert _results(markup) == [("Finding a mentor in data science", f"/forums/p/{corpus['data'].last_post_id - 1}")]
+    assert _results(markup) == [("Finding a mentor in data science, post 1",
+                                 f"/forums/p/{corpus['data'].last_post_id - 1}")]
     assert "<mark>science</mark>" in _snippets(markup)[0]
 
 

@@ -375,9 +375,9 @@ def test_the_longest_title_and_body_are_accepted(browser, session, category, mem
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("", "Write your message"),
-    ("  \n ", "Write your message"),
-    ("z" * 20_001, "Your message must be 20000 characters or fewer (you entered 20001)"),
+    ("", "Write your reply"),
+    ("  \n ", "Write your reply"),
+    ("z" * 20_001, "Your reply must be 20000 characters or fewer (you entered 20001)"),
 ])
 def test_a_bad_reply_gets_422_and_keeps_the_text(browser, session, category, member, body, message):
     thread = make_thread(session, category)
@@ -426,10 +426,12 @@ def test_a_locked_thread_refuses_empty_replies_with_both_messages(browser, sessi
     thread.locked = True
     session.commit()
     sign_in(browser, member)
-    browser.get(f"/forums/t/{thread.id}/reply")
-    assert browser.submit({"body": ""}, button="Post").status_code == 422
+    assert "This thread is locked, so no one can reply to it." in browser.get(f"/forums/t/{thread.id}/reply").get_data(as_text=True)
+    token = csrf_token(browser)
+    browser.page = browser.client.post(f"/forums/t/{thread.id}/reply", data={"csrf_token": token, "body": ""})
+    assert browser.page.status_code == 422
     assert _error_for(browser, "body") == (
-        "Error: Write your message. This thread is locked, so no one can reply to it")
+        "Error: Write your reply. This thread is locked, so no one can reply to it")
 
 
 def test_the_same_text_twice_within_a_minute_is_refused(browser, session, category, member):
