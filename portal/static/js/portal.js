@@ -54,8 +54,18 @@
     if (classes !== null) { document.documentElement.className = classes; }
   }
 
+  // The title starts "Error: " while the page shows form errors, as it does after a reload.
+  function markErrorsInTitle() {
+    var prefix = "Error: ";
+    var flagged = document.title.indexOf(prefix) === 0;
+    var errors = Boolean(document.querySelector(".error-summary"));
+    if (errors && !flagged) { document.title = prefix + document.title; }
+    if (!errors && flagged) { document.title = document.title.slice(prefix.length); }
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = document.getElementById(targetOf(event).id) || targetOf(event);
+    markErrorsInTitle();
     if (target && target.isConnected) {
       applyPreferences(target);
       focusAfterSwap(target);
