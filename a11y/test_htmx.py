@@ -20,6 +20,7 @@ from a11y.report import Entry
 LIVE_REGION = "return document.getElementById('live-region').textContent.trim()"
 CLEAR_LIVE_REGION = "document.getElementById('live-region').textContent = '';"
 SETTLED = "return !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+ERRORS_SHOWN = "return Boolean(document.querySelector('.error-summary'))"
 HEADING = "const h = document.getElementById(arguments[0]); return h ? h.textContent.trim() : '';"
 SWAP_STATE = """
 const focused = document.activeElement;
@@ -40,13 +41,18 @@ def begin(chromium, role: str | None, path: str) -> None:
     chromium.js("window.__a11yBeforeSwap = true;" + CLEAR_LIVE_REGION)
 
 
-def after_swap(chromium, endpoint: str, name: str, announcement: str) -> list[str]:
-    """Wait for the swap to finish (its announcement in the live region), then check the page."""
-    try:
-        chromium.wait_until(lambda: chromium.js(LIVE_REGION) == announcement,
-                            f"the live region to say {announcement!r}")
-    except TimeoutException:
-        return [f"live region: it says {chromium.js(LIVE_REGION)!r}, not {announcement!r}"]
+def after_swap(chromium, endpoint: str, name: str, announcement: str | None) -> list[str]:
+    """Wait for the swap to finish, then check the page. ``announcement`` is what the live
+    region must say; None means the swap brought form errors, whose summary (an alert)
+    takes focus and says them instead."""
+    if announcement is None:
+        chromium.wait_until(lambda: chromium.js(SETTLED) and chromium.js(ERRORS_SHOWN), "the error summary")
+    else:
+        try:
+            chromium.wait_until(lambda: chromium.js(LIVE_REGION) == announcement,
+                                f"the live region to say {announcement!r}")
+        except TimeoutException:
+            return [f"live region: it says {chromium.js(LIVE_REGION)!r}, not {announcement!r}"]
     chromium.wait_until(lambda: chromium.js(SETTLED), "htmx to settle")
     state = chromium.js(SWAP_STATE)
     problems = []
@@ -136,6 +142,18 @@ def test_replying_to_an_event_swaps_the_reply_and_announces_it(chromium, portal,
         chromium.click("#rsvp button[type=submit]")
         problems += after_swap(chromium, "events.show", f"replied {answer}", said)
     record(report, chromium, "events.show", "reply going, then not going, with htmx", started, problems)
+
+
+def test_a_reply_sent_without_an_answer_swaps_in_its_errors_then_clears_them(chromium, portal, report):
+    started = time.monotonic()
+    begin(chromium, "admin", f"/events/{portal.lookup(data.event_id, 'open')}")
+    chromium.click("#rsvp button[type=submit]")
+    problems = after_swap(chromium, "events.show", "reply sent empty", None)
+    chromium.click("input[name=answer][value=going] + label")
+    chromium.click("#rsvp button[type=submit]")
+    problems += after_swap(chromium, "events.show", "reply corrected", "You're going.")
+    record(report, chromium, "events.show", "reply sent without an answer, then corrected, with htmx",
+           started, problems)
 
 
 def test_filtering_events_swaps_the_results_and_pushes_a_working_url(chromium, report):
