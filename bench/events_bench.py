@@ -29,24 +29,21 @@ import logging
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from benchkit import REQUESTS, postgres_database, settings, signed_in, sqlite_database, time_page
+from sqlalchemy import func, insert, select
 
 EVENTS = 5_000
 MEMBERS = 2_000
 RSVPS = 20_000
 RSVPS_PER_EVENT = 50
-REQUESTS = 50
 THREADS = 8
 RSVP_ROUNDS = 120  # members who reply in each throughput run
 TOPICS = ["Careers", "Confidence", "Data skills", "Design", "Funding", "Leadership", "Networking",
@@ -56,46 +53,6 @@ WORDS = ("first second open quiet evening morning lunchtime weekend online local
          "city rural creative technical finance health science law teaching charity startup "
          "museum library garden studio walking reading writing").split()
 KINDS = ["meet-up", "workshop", "talk", "clinic", "circle", "social", "panel", "Q&A", "drop-in"]
-
-
-def settings(url: str) -> dict:
-    return {
-        "ENV_NAME": "testing",
-        "TESTING": True,
-        "SECRET_KEY": "bench-secret-key",
-        "DATABASE_URL": url,
-        "RATELIMIT_ENABLED": False,
-        "EXPOSE_QUERY_COUNT": True,
-        "BASE_URL": "http://portal.bench",
-        "SERVER_NAME": None,
-        "MAIL_IN_PROCESS": False,
-    }
-
-
-# Databases
-
-
-@contextmanager
-def sqlite_database() -> Iterator[tuple[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="portal-bench-") as folder:
-        yield "SQLite", "sqlite:///" + os.path.join(folder, "bench.sqlite3")
-
-
-@contextmanager
-def postgres_database(url: str) -> Iterator[tuple[str, str]]:
-    parsed = make_url(url)
-    name = f"{parsed.database}_bench"
-    admin = create_engine(parsed.set(database="postgres", drivername="postgresql+psycopg"),
-                          isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield f"PostgreSQL ({name})", parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # Data
@@ -125,7 +82,14 @@ def build(session, rng: random.Random) -> Built:
     """5,000 events, 2,000 members, 20,000 RSVPs, in a handful of bulk statements."""
     from portal.blueprints.accounts import passwords
     from portal.blueprints.accounts.models import User
-    from portal.blueprints.events.models import PROVISION_NAMES, Event, Rsvp, Topic, event_host, event_topic
+    from portal.blueprints.events.models import (
+        PROVISION_NAMES,
+        Event,
+        Rsvp,
+        Topic,
+        event_host,
+        event_topic,
+    )
     from portal.core.db import utcnow
 
     started = time.perf_counter()
@@ -208,51 +172,6 @@ def build(session, rng: random.Random) -> Built:
 
 
 # Measuring
-
-
-@dataclass
-class Timing:
-    name: str
-    times: list[float]
-    queries: int
-    compressed: int
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.times) * 1000
-
-    @property
-    def p95_ms(self) -> float:
-        return statistics.quantiles(self.times, n=20, method="inclusive")[18] * 1000
-
-
-def signed_in(app, user_id: int):
-    """A test client whose cookie session names the member, as signing in would."""
-    from portal.blueprints.accounts.models import User
-    from portal.extensions import db
-
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        session_id = user.get_id()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
-    return client
-
-
-def time_page(name: str, client, url: str) -> Timing:
-    headers = {"Accept-Encoding": "gzip"}
-    first = client.get(url, headers=headers)
-    assert first.status_code == 200, f"{url}: {first.status_code}"
-    times = []
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
-        response = client.get(url, headers=headers)
-        response.get_data()
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    return Timing(name, times, int(first.headers["X-Query-Count"]), len(first.get_data()))
 
 
 def rsvp_throughput(app, member_ids: list[int], event_id: int, threads: int) -> tuple[float, dict]:

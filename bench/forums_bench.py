@@ -44,25 +44,32 @@ import logging
 import math
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, func, insert, select, text, update
-from sqlalchemy.engine import make_url
+from benchkit import (
+    REQUESTS,
+    Timing,
+    median_ms,
+    p95_ms,
+    postgres_database,
+    settings,
+    signed_in,
+    sqlite_database,
+    time_page,
+)
+from sqlalchemy import func, insert, select, text, update
 
 POSTS = 100_000
 THREADS = 5_000
 LONG_THREAD_REPLIES = 1_000
 MEMBERS = 1_000
-REQUESTS = 50  # per page
 SEARCH_RUNS = 30  # per query, for the function and again for the page
 SEARCH_BUDGET_MS = 200
 CATEGORIES = [  # name, share of the threads, audience
@@ -130,46 +137,6 @@ QUERIES = [  # label, what a person types, page
     ("no match", "xylophonic", 1),
     ("no match, typo", "mentorshipp", 1),
 ]
-
-
-def settings(url: str) -> dict:
-    return {
-        "ENV_NAME": "testing",
-        "TESTING": True,
-        "SECRET_KEY": "bench-secret-key",
-        "DATABASE_URL": url,
-        "RATELIMIT_ENABLED": False,
-        "EXPOSE_QUERY_COUNT": True,
-        "BASE_URL": "http://portal.bench",
-        "SERVER_NAME": None,
-        "MAIL_IN_PROCESS": False,
-    }
-
-
-# Databases
-
-
-@contextmanager
-def sqlite_database() -> Iterator[tuple[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="portal-bench-") as folder:
-        yield "SQLite", "sqlite:///" + os.path.join(folder, "bench.sqlite3")
-
-
-@contextmanager
-def postgres_database(url: str) -> Iterator[tuple[str, str]]:
-    parsed = make_url(url)
-    name = f"{parsed.database}_bench"
-    admin = create_engine(parsed.set(database="postgres", drivername="postgresql+psycopg"),
-                          isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield f"PostgreSQL ({name})", parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # Text
@@ -332,50 +299,6 @@ def vacuum_analyze(engine) -> None:
 
 
 # Measuring
-
-
-def median_ms(times: list[float]) -> float:
-    return statistics.median(times) * 1000
-
-
-def p95_ms(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20, method="inclusive")[18] * 1000
-
-
-@dataclass
-class Timing:
-    name: str
-    times: list[float]
-    queries: int
-    compressed: int
-
-
-def signed_in(app, user_id: int):
-    """A test client whose cookie session names the member, as signing in would."""
-    from portal.blueprints.accounts.models import User
-    from portal.extensions import db
-
-    with app.app_context():
-        session_id = db.session.get(User, user_id).get_id()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
-    return client
-
-
-def time_page(name: str, client, url: str, runs: int = REQUESTS) -> Timing:
-    headers = {"Accept-Encoding": "gzip"}
-    first = client.get(url, headers=headers)
-    assert first.status_code == 200, f"{url}: {first.status_code}"
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url, headers=headers)
-        response.get_data()
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    return Timing(name, times, int(first.headers["X-Query-Count"]), len(first.get_data()))
 
 
 @dataclass
