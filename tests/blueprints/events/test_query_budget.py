@@ -9,29 +9,23 @@ Every statement counts, including the SAVEPOINT that stands in for BEGIN here.
 
 from __future__ import annotations
 
-import gzip
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, select
 
 from portal.blueprints.accounts.models import User
 from portal.blueprints.events import queries, services
 from portal.blueprints.events.models import PROVISION_NAMES, Event, Topic, event_host, event_topic
 from portal.core.db import utcnow
-from portal.extensions import db
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.blueprints.events.factories import make_event
+from tests.budget import CSS, QUERY_BUDGET, WEIGHT_BUDGET, compressed, measure
 from tests.helpers import Browser
 
-QUERY_BUDGET = 10
-WEIGHT_BUDGET = 14 * 1024  # bytes of HTML + CSS, gzip-compressed
-CSS = Path(__file__).resolve().parents[3] / "portal" / "static" / "css" / "portal.css"
 SMALL, LARGE = 50, 5_000
 MONTHS_BACK, MONTHS_AHEAD = 12, 24
 TOPICS = ["Careers", "Confidence", "Data skills", "Design", "Funding", "Leadership", "Networking",
@@ -138,36 +132,6 @@ def _grow_to(session, world: World, count: int) -> None:
 # Measuring
 
 
-@dataclass(frozen=True)
-class Measure:
-    queries: int
-    statements: list[str]
-    html: bytes
-
-
-def _measure(app, client, url: str) -> Measure:
-    """GET ``url`` with an empty session; the statements run during the request."""
-    db.session.commit()
-    db.session.expunge_all()
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(" ".join(statement.split())[:120])
-
-    engine = db.state(app).engine
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, f"{url}: {response.status_code}"
-    return Measure(len(statements), statements, response.data)
-
-
-def _compressed(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6))  # Flask-Compress's level
-
-
 def _pages(world: World) -> dict[str, str]:
     year, month = world.busy_month
     return {
@@ -194,9 +158,9 @@ def _report(title: str, rows: list[str]) -> None:
 
 
 def test_each_page_runs_a_fixed_small_number_of_queries(app, session, world, member_client):
-    small = {name: _measure(app, member_client, url) for name, url in _pages(world).items()}
+    small = {name: measure(app, member_client, url) for name, url in _pages(world).items()}
     _grow_to(session, world, LARGE)
-    large = {name: _measure(app, member_client, url) for name, url in _pages(world).items()}
+    large = {name: measure(app, member_client, url) for name, url in _pages(world).items()}
 
     _report(f"SQL statements per request, signed in ({SMALL} -> {LARGE} events)",
             [f"{name:28} {small[name].queries:3} -> {large[name].queries:3}" for name in small])
@@ -214,7 +178,7 @@ def test_each_page_runs_a_fixed_small_number_of_queries(app, session, world, mem
 
 def test_signed_out_pages_run_as_few_queries(app, client, session, world):
     _grow_to(session, world, LARGE)
-    counts = {name: _measure(app, client, url).queries for name, url in _pages(world).items()}
+    counts = {name: measure(app, client, url).queries for name, url in _pages(world).items()}
     _report(f"SQL statements per request, signed out ({LARGE} events)",
             [f"{name:28} {n:3}" for name, n in counts.items()])
     assert all(n <= QUERY_BUDGET for n in counts.values()), counts
@@ -222,8 +186,8 @@ def test_signed_out_pages_run_as_few_queries(app, client, session, world):
 
 def test_pages_fit_the_first_round_trip(app, session, world, member_client):
     _grow_to(session, world, LARGE)
-    css = _compressed(CSS.read_bytes())
-    weights = {name: _compressed(_measure(app, member_client, url).html) for name, url in _pages(world).items()}
+    css = compressed(CSS.read_bytes())
+    weights = {name: compressed(measure(app, member_client, url).html) for name, url in _pages(world).items()}
     year, month = world.busy_month
     shown = sum(map(len, queries.month(session, year, month, "Europe/London", False).by_day.values()))
     _report(f"HTML + CSS, gzip-compressed, bytes ({LARGE} events; CSS {css}; "

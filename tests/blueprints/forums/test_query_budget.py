@@ -20,17 +20,14 @@ as ``search.document`` (a first post's document starts with its thread's title).
 
 from __future__ import annotations
 
-import gzip
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import accumulate
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, insert, select, text, update
-from sqlalchemy import event as sa_event
 
 from portal.blueprints.accounts.models import User
 from portal.blueprints.forums.models import (
@@ -45,13 +42,10 @@ from portal.blueprints.forums.models import (
     ThreadSubscription,
 )
 from portal.core.db import utcnow
-from portal.extensions import db
 from tests.blueprints.accounts.factories import make_user, sign_in
+from tests.budget import CSS, QUERY_BUDGET, WEIGHT_BUDGET, Measure, compressed, measure
 from tests.helpers import Browser
 
-QUERY_BUDGET = 10
-WEIGHT_BUDGET = 14 * 1024  # bytes of HTML + CSS, gzip-compressed
-CSS = Path(__file__).resolve().parents[3] / "portal" / "static" / "css" / "portal.css"
 SMALL_REPLIES, LARGE_REPLIES = 30, 1_000
 SMALL_THREADS, LARGE_THREADS = 30, 10_000
 SEARCH_WORD = "mentor"  # in most posts: many pages of results
@@ -263,36 +257,6 @@ def _grow(session, world: World) -> None:
 # Measuring
 
 
-@dataclass(frozen=True)
-class Measure:
-    queries: int
-    statements: list[str]
-    html: bytes
-
-
-def _measure(app, client, url: str) -> Measure:
-    """GET ``url`` with an empty session; the statements run during the request."""
-    db.session.commit()
-    db.session.expunge_all()
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(" ".join(statement.split())[:120])
-
-    engine = db.state(app).engine
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, f"{url}: {response.status_code}"
-    return Measure(len(statements), statements, response.data)
-
-
-def _compressed(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6))  # Flask-Compress's level
-
-
 def _pages(session, world: World) -> dict[str, str]:
     thread = session.get(Thread, world.thread_id)
     category = session.get(Category, world.category_id)
@@ -320,7 +284,7 @@ def _measure_all(app, client, session, world: World) -> dict[str, Measure]:
         session.execute(delete(ThreadRead).where(ThreadRead.thread_id == world.thread_id))
         session.add(ThreadRead(thread_id=world.thread_id, user_id=world.member_id, last_read_number=1))
         session.commit()
-        measures[name] = _measure(app, client, url)
+        measures[name] = measure(app, client, url)
     return measures
 
 
@@ -374,13 +338,13 @@ def test_signed_out_pages_run_as_few_queries(app, client, session, world):
 
 def test_pages_fit_the_first_round_trip(app, session, world, member_client):
     _grow(session, world)
-    css = _compressed(CSS.read_bytes())
+    css = compressed(CSS.read_bytes())
     rows, over = [], {}
     signed_in = _measure_all(app, member_client, session, world)
     signed_out = _measure_all(app, app.test_client(), session, world)
     for who, measures in (("signed in", signed_in), ("signed out", signed_out)):
-        for name, measure in measures.items():
-            html = _compressed(measure.html)
+        for name, page in measures.items():
+            html = compressed(page.html)
             rows.append(f"{who:10} {name:24} {html:6} + {css} = {html + css:6}")
             if html + css > WEIGHT_BUDGET:
                 over[f"{name} ({who})"] = html + css
