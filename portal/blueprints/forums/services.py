@@ -272,6 +272,24 @@ def is_subscribed_category(session: Session, category: Category, user) -> bool:
         CategorySubscription, (category.id, user.id)) is not None
 
 
+def toggle_thread_subscription(session: Session, thread: Thread, user: User) -> bool:
+    """Follow the thread, or stop following it; True when now following."""
+    if is_subscribed_thread(session, thread, user):
+        unsubscribe_thread(session, thread, user)
+        return False
+    subscribe_thread(session, thread, user)
+    return True
+
+
+def toggle_category_subscription(session: Session, category: Category, user: User) -> bool:
+    """Follow the category's new threads, or stop; True when now following."""
+    if is_subscribed_category(session, category, user):
+        unsubscribe_category(session, category, user)
+        return False
+    subscribe_category(session, category, user)
+    return True
+
+
 # Notifications
 
 

@@ -263,22 +263,23 @@ def history(post_id: int):
 # Following
 
 
+def _followed(noun: str, following: bool, message: str, page_url: str, follow_url: str):
+    db.session.commit()
+    return done(page_url, message, "forums/_follow.html", following=following, follow_url=follow_url,
+                noun=noun, follow_form=ConfirmForm())
+
+
 @bp.post("/forums/t/<int:thread_id>/follow")
 @require(Permission.TAKE_PART)
 def follow_thread(thread_id: int):
     thread = _thread(thread_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if services.is_subscribed_thread(db.session, thread, current_user):
-        services.unsubscribe_thread(db.session, thread, current_user)
-        following, message = False, f"You are no longer following “{thread.title}”."
-    else:
-        services.subscribe_thread(db.session, thread, current_user)
-        following, message = True, f"You are following “{thread.title}”. Replies reach you by your email choice."
-    db.session.commit()
-    return done(url_for("forums.thread", thread_id=thread.id), message, "forums/_follow.html",
-                target=thread, following=following, follow_url=url_for("forums.follow_thread", thread_id=thread.id),
-                noun="thread", follow_form=ConfirmForm())
+    following = services.toggle_thread_subscription(db.session, thread, current_user)
+    message = (f"You are following “{thread.title}”. Replies reach you by your email choice." if following
+               else f"You are no longer following “{thread.title}”.")
+    return _followed("thread", following, message, url_for("forums.thread", thread_id=thread.id),
+                     url_for("forums.follow_thread", thread_id=thread.id))
 
 
 @bp.post("/forums/c/<slug>/follow")
@@ -287,16 +288,11 @@ def follow_category(slug: str):
     category = _category(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if services.is_subscribed_category(db.session, category, current_user):
-        services.unsubscribe_category(db.session, category, current_user)
-        following, message = False, f"You are no longer following {category.name}."
-    else:
-        services.subscribe_category(db.session, category, current_user)
-        following, message = True, f"You are following {category.name}: new threads reach you by your email choice."
-    db.session.commit()
-    return done(url_for("forums.category", slug=category.slug), message, "forums/_follow.html",
-                target=category, following=following, follow_url=url_for("forums.follow_category", slug=category.slug),
-                noun="category", follow_form=ConfirmForm())
+    following = services.toggle_category_subscription(db.session, category, current_user)
+    message = (f"You are following {category.name}: new threads reach you by your email choice." if following
+               else f"You are no longer following {category.name}.")
+    return _followed("category", following, message, url_for("forums.category", slug=category.slug),
+                     url_for("forums.follow_category", slug=category.slug))
 
 
 # Moderation
