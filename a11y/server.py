@@ -31,7 +31,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from a11y import data
 from portal import create_app
 from portal.blueprints.accounts import services
-from portal.core import migrations
+from portal import schema
 from portal.core.mail import OutboxMessage
 from portal.extensions import db
 
@@ -157,7 +157,7 @@ class LivePortal:
     def __init__(self, folder: str) -> None:
         instance = os.path.join(folder, "instance")
         self.app: Flask = create_app(settings(database_url(folder)), instance_path=instance)
-        migrations.upgrade(db.state(self.app).engine)
+        schema.upgrade(db.state(self.app).engine)
         seed(self.app)
         self.recorder = Recorder(self.app.wsgi_app)
         self.app.wsgi_app = self.recorder

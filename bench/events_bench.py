@@ -237,14 +237,14 @@ def consistent(app, event_id: int) -> str:
 
 def run(label: str, url: str, out: Callable[[str], None]) -> None:
     from portal import create_app
-    from portal.core import migrations
+    from portal import schema
     from portal.extensions import db
 
     with tempfile.TemporaryDirectory(prefix="portal-bench-instance-") as instance:
         app = create_app(settings(url), instance_path=instance)
         engine = db.state(app).engine
         try:
-            migrations.upgrade(engine)
+            schema.upgrade(engine)
             with app.app_context():
                 built = build(db.session, random.Random(2026))
             year, month = built.busy_month

@@ -335,14 +335,14 @@ def time_search(app, member, member_id: int, label: str, query: str, page: int) 
 def run(label: str, url: str, out: Callable[[str], None]) -> bool:
     """Build, measure and print; True when every search page answered in budget."""
     from portal import create_app
-    from portal.core import migrations
+    from portal import schema
     from portal.extensions import db
 
     with tempfile.TemporaryDirectory(prefix="portal-bench-instance-") as instance:
         app = create_app(settings(url), instance_path=instance)
         engine = db.state(app).engine
         try:
-            migrations.upgrade(engine)
+            schema.upgrade(engine)
             with app.app_context():
                 built = build(db.session, random.Random(2026))
             vacuum_analyze(engine)

@@ -12,12 +12,12 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import config
-from portal.blueprints.forums.models import Audience
+from portal import config, features
 from portal.core import assets, security
 from portal.core.background import start_thread
+from portal.core.features import Registry
 from portal.core.mail import deliver_due
-from portal.blueprints.pages.navigation import navigation
+from portal.core.navigation import navigation
 from portal.core.permissions import Permission, can
 from portal.core.text import excerpt, render_markdown
 from portal.core.time import clock, day_label, event_time_tag, group_by_day, month_label, time_tag
@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     app = Flask(__name__, instance_relative_config=True, static_folder=None, instance_path=instance_path)
     configure(app, overrides)
     register_extensions(app)
+    register_features(app)
     register_blueprints(app)
     register_templates(app)
     register_cli(app)
@@ -69,15 +70,15 @@ def register_extensions(app: Flask) -> None:
     assets.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from portal.blueprints.accounts.views import bp as accounts
-    from portal.blueprints.events.views import bp as events
-    from portal.blueprints.forums.views import bp as forums
-    from portal.blueprints.manage.views import bp as manage
-    from portal.blueprints.pages.views import bp as pages
+def register_features(app: Flask) -> None:
+    """Load the installed features (``FEATURES``) and keep what they declare."""
+    app.extensions["features"] = Registry(features.load(app.config["FEATURES"]))
 
-    for blueprint in (pages, accounts, events, forums, manage):
-        app.register_blueprint(blueprint)
+
+def register_blueprints(app: Flask) -> None:
+    for feature in app.extensions["features"].features:
+        if feature.blueprint is not None:
+            app.register_blueprint(feature.blueprint)
 
 
 def register_templates(app: Flask) -> None:
@@ -91,8 +92,11 @@ def register_templates(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         markdown=render_markdown, excerpt=excerpt, day_label=day_label, group_by_day=group_by_day,
-        month_label=month_label, clock=clock, audience_label=lambda value: Audience(value).label,
+        month_label=month_label, clock=clock,
     )
+    for feature in app.extensions["features"].features:
+        app.jinja_env.filters.update(feature.template_filters)
+        app.jinja_env.globals.update(feature.template_globals)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -155,12 +159,11 @@ def register_errors(app: Flask) -> None:
 
 
 def start_background_work(app: Flask) -> None:
-    """Under `make run`, deliver mail and send event reminders from threads of the server."""
+    """Under `make run`, deliver mail and run every feature's scheduled work from
+    threads of the server."""
     if app.config["MAIL_IN_PROCESS"] and not app.config["TESTING"]:
-        from portal.cli import digests_pass, reminders_pass
-
+        jobs = [job for feature in app.extensions["features"].features for job in feature.background]
         app.extensions["background"] = [
             start_thread(app, deliver_due, app.config["MAIL_WORKER_INTERVAL"], "mail-worker"),
-            start_thread(app, reminders_pass, app.config["REMINDER_INTERVAL"], "reminders"),
-            start_thread(app, digests_pass, 24 * 3600, "digests"),
+            *(start_thread(app, job.run, app.config[job.interval], job.name) for job in jobs),
         ]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal import features
+
 DEV_SECRET_KEY = "development-only-not-secret"
 
 DEFAULTS: dict[str, object] = {
@@ -39,6 +41,8 @@ DEFAULTS: dict[str, object] = {
     "MAIL_WORKER_INTERVAL": 5,
     "MAIL_IN_PROCESS": False,
     "REMINDER_INTERVAL": 300,
+    "DIGEST_INTERVAL": 24 * 3600,
+    "FEATURES": list(features.INSTALLED),
     "BASE_URL": None,
     "PROXY_COUNT": 0,
     "RATELIMIT_ENABLED": True,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.blueprints.accounts import passwords
-from portal.core import migrations
+from portal import schema
 from portal.extensions import db
 from tests.helpers import Browser, PortalTestClient
 
@@ -62,7 +62,7 @@ def app(database_url, tmp_path_factory):
     instance = str(tmp_path_factory.mktemp("instance"))
     application = create_app(test_settings(database_url), instance_path=instance)
     application.test_client_class = PortalTestClient
-    migrations.upgrade(db.state(application).engine)
+    schema.upgrade(db.state(application).engine)
     yield application
     db.state(application).engine.dispose()
 

@@ -15,7 +15,7 @@ from portal.blueprints.accounts.passwords import verify_password
 from portal.blueprints.accounts.services import find_by_email
 from portal.blueprints.events.demo import COMMUNITY
 from portal.blueprints.events.models import Event
-from portal.core import migrations
+from portal import schema
 from portal.core.db import utcnow
 from portal.core.mail import queue_email
 from portal.extensions import db
@@ -143,7 +143,7 @@ def scratch_app(database_url, tmp_path):
 
 def test_db_check_passes_when_the_models_match_the_migrations(scratch_app):
     with scratch_app.app_context():
-        migrations.upgrade(db.engine)
+        schema.upgrade(db.engine)
         result = flask(scratch_app, "db", "check")
 
     assert result.exit_code == 0, result.output

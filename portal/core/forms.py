@@ -90,3 +90,7 @@ class Choice(RadioField):
             super().pre_validate(form)
         except ValidationError as error:
             raise ValidationError(self.message) from error
+
+
+class ConfirmForm(FlaskForm):
+    """A button that needs only its CSRF token (resend link, sign out, sign out everywhere)."""

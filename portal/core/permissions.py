@@ -5,15 +5,21 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 from flask import abort
 from flask_login import current_user
 
 from portal.extensions import login_manager
 
-if TYPE_CHECKING:
-    from portal.blueprints.accounts.models import User
+
+class Person(Protocol):
+    """What permissions need to know of a person (the accounts feature's user)."""
+
+    is_authenticated: bool
+    is_verified: bool
+    is_suspended: bool
+    role: str
 
 
 class Role(enum.StrEnum):
@@ -45,7 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-def has_permission(user: User | None, permission: Permission) -> bool:
+def has_permission(user: Person | None, permission: Permission) -> bool:
     """True when ``user`` is an active, signed-in person whose role grants ``permission``.
 
     Taking part also needs a verified email address and no suspension, whatever the role.

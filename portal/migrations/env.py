@@ -1,11 +1,10 @@
-"""Alembic environment: runs against the app's engine, with every model's metadata."""
+"""Alembic environment: runs against the app's engine, with every feature's metadata."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from portal.core.migrations import include_object
-from portal.models import metadata
+from portal.schema import include_object, metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -15,10 +15,9 @@ from flask import Flask
 from sqlalchemy import CheckConstraint, create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
-from portal.blueprints.forums.search import is_search_object
-from portal.core import migrations
+from portal.schema import is_search_object, metadata
+from portal import schema
 from portal.core.db import Database
-from portal.models import metadata
 
 ALEMBIC_TABLE = "alembic_version"
 
@@ -74,26 +73,26 @@ def search_tables(engine: Engine) -> set[str]:
 
 
 def head() -> str:
-    return ScriptDirectory(str(migrations.MIGRATIONS)).get_current_head()
+    return ScriptDirectory(str(schema.MIGRATIONS)).get_current_head()
 
 
 def test_upgrade_from_empty_builds_every_table(empty_engine):
-    migrations.upgrade(empty_engine)
+    schema.upgrade(empty_engine)
 
     assert tables(empty_engine) == set(metadata.tables) | {ALEMBIC_TABLE}
     expected_search = "forum_search" if empty_engine.dialect.name == "postgresql" else "forum_search_fts"
     assert expected_search in search_tables(empty_engine)
-    assert migrations.current(empty_engine) == head()
+    assert schema.current(empty_engine) == head()
 
 
 def test_models_match_the_migrations(empty_engine):
-    migrations.upgrade(empty_engine)
+    schema.upgrade(empty_engine)
 
-    assert migrations.pending_changes(empty_engine) == []
+    assert schema.pending_changes(empty_engine) == []
 
 
 def test_pending_changes_sees_what_the_migrations_lack(empty_engine):
-    changes = migrations.pending_changes(empty_engine)
+    changes = schema.pending_changes(empty_engine)
 
     added = {change[1].name for change in changes if change[0] == "add_table"}
     assert added == set(metadata.tables)
@@ -101,7 +100,7 @@ def test_pending_changes_sees_what_the_migrations_lack(empty_engine):
 
 def test_migrations_create_every_check_constraint(empty_engine):
     """Autogenerate does not compare CHECK constraints, so they are compared here."""
-    migrations.upgrade(empty_engine)
+    schema.upgrade(empty_engine)
 
     inspector = inspect(empty_engine)
     for table in metadata.sorted_tables:
@@ -110,14 +109,14 @@ def test_migrations_create_every_check_constraint(empty_engine):
 
 
 def test_downgrade_to_base_leaves_no_tables_and_upgrade_works_again(empty_engine):
-    migrations.upgrade(empty_engine)
+    schema.upgrade(empty_engine)
 
-    migrations.downgrade(empty_engine, "base")
+    schema.downgrade(empty_engine, "base")
     assert tables(empty_engine) == {ALEMBIC_TABLE}
-    assert migrations.current(empty_engine) is None
+    assert schema.current(empty_engine) is None
 
-    migrations.upgrade(empty_engine)
+    schema.upgrade(empty_engine)
     assert tables(empty_engine) == set(metadata.tables) | {ALEMBIC_TABLE}
     expected_search = "forum_search" if empty_engine.dialect.name == "postgresql" else "forum_search_fts"
     assert expected_search in search_tables(empty_engine)
-    assert migrations.pending_changes(empty_engine) == []
+    assert schema.pending_changes(empty_engine) == []

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from portal import create_app
-from portal.core import migrations
+from portal import schema
 from portal.core.assets import fingerprint
 from portal.core.security import is_safe_redirect
 from portal.extensions import db
@@ -124,7 +124,7 @@ def limited_app(tmp_path):
         instance_path=str(tmp_path),
     )
     application.test_client_class = PortalTestClient
-    migrations.upgrade(db.state(application).engine)
+    schema.upgrade(db.state(application).engine)
     return application
 
 

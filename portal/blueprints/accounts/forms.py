@@ -191,7 +191,3 @@ class PreferencesForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = Choice("Role", [SelectChoice(r.value, r.label) for r in Role], "Choose a role")
-
-
-class ConfirmForm(FlaskForm):
-    """A button that needs only its CSRF token (resend link, sign out, sign out everywhere)."""

@@ -11,7 +11,6 @@ from portal.blueprints.accounts import services
 from portal.blueprints.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
-    ConfirmForm,
     DeleteAccountForm,
     ForgotPasswordForm,
     PreferencesForm,
@@ -22,6 +21,7 @@ from portal.blueprints.accounts.forms import (
 )
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.tokens import TokenError
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import done, render
 from portal.core.security import client_address, safe_next
 from portal.extensions import db, limiter

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.blueprints.accounts.forms import ConfirmForm
+from portal.core.forms import ConfirmForm
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.services import normalise_email
 from portal.blueprints.events import ical, policies, queries, services

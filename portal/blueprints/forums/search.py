@@ -21,11 +21,6 @@ _START, _END = "\x02", "\x03"
 PAGE_SIZE = 20
 
 
-def is_search_object(name: str | None) -> bool:
-    """Objects Alembic's autogenerate must leave alone (they are not ORM models)."""
-    return bool(name) and any(name == n or name.startswith(n + "_") for n in SEARCH_OBJECTS)
-
-
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 

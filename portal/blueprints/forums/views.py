@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.blueprints.accounts.forms import ConfirmForm
+from portal.core.forms import ConfirmForm
 from portal.blueprints.forums import queries, search, services
 from portal.blueprints.forums.forms import (
     CategoryForm,

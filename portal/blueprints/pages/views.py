@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
-from portal.blueprints.accounts.forms import ConfirmForm
+from portal.core.forms import ConfirmForm
 from portal.blueprints.events import queries as events_queries
 from portal.core.db import utcnow
 from portal.core.htmx import render

@@ -35,7 +35,7 @@ from portal.blueprints.accounts import passwords
 from portal.blueprints.accounts.models import User
 from portal.blueprints.events import services
 from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
-from portal.core import migrations
+from portal import schema
 from portal.core.db import utcnow
 from portal.core.mail import OutboxMessage
 from portal.core.permissions import Role
@@ -109,7 +109,7 @@ def live_server(database_url, tmp_path, monkeypatch) -> Iterator[LiveServer]:
     engine = db.state(app).engine
     server = None
     try:
-        migrations.upgrade(engine)
+        schema.upgrade(engine)
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         thread = threading.Thread(target=server.serve_forever, name="live-portal", daemon=True)
         thread.start()

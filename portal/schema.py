@@ -1,4 +1,5 @@
-"""Alembic driven from the app, so `flask db upgrade` uses the app's own settings."""
+"""The database schema of every installed feature, and Alembic driven from the app,
+so `flask db upgrade` uses the app's own settings."""
 
 from __future__ import annotations
 
@@ -10,14 +11,23 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-from portal.blueprints.forums.search import is_search_object
-from portal.models import metadata
+from portal import features
+from portal.core.db import Base
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+INSTALLED = features.load()
+SEARCH_OBJECTS = tuple(name for feature in INSTALLED for name in feature.search_objects)
+# Loading the features imported their models, so the metadata knows every table.
+metadata = Base.metadata
+
+
+def is_search_object(name: str | None) -> bool:
+    """Tables and indexes that migrations make per dialect, outside the models."""
+    return bool(name) and any(name == n or name.startswith(n + "_") for n in SEARCH_OBJECTS)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave search tables and indexes alone: migrations make them per dialect, outside the models."""
+    """Leave search tables and indexes alone: they are not ORM models."""
     return not is_search_object(name)
 
 

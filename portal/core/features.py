@@ -1,0 +1,136 @@
+"""What a feature adds to the whole portal, declared once, by the feature itself.
+
+Every feature package exposes ``feature() -> Feature``. The app factory walks the
+installed features (``portal.features``) and registers what each declares, so
+adding a feature means adding one package and naming it in that list: no other
+feature and nothing in core changes. Core knows these shapes and no feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, current_app
+
+
+def everyone(_user) -> bool:
+    return True
+
+
+def signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def signed_out(user) -> bool:
+    return not signed_in(user)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the main navigation. ``order`` places it (smaller first), ``show``
+    says who sees it, ``count`` (session, user) adds "(3 new)" to its label, and the
+    link is marked current on any path under ``section`` (default: the link's own)."""
+
+    label: str
+    endpoint: str
+    order: int
+    show: Callable[[Any], bool] = everyone
+    count: Callable[[Any, Any], int] | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """Something a feature tells people about. ``name`` is unique across features
+    ("forums.reply"); ``label`` and ``hint`` head its choice on the preferences page;
+    ``default`` is the delivery a person has until they choose: "email" (in the
+    portal and by email at once), "digest" (in the portal and the daily digest),
+    "portal" (in the portal only) or "off"."""
+
+    name: str
+    label: str
+    default: str = "email"
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Reportable:
+    """Something members may report into the one moderation queue.
+
+    ``load(session, ids)`` returns the items by id (missing ones left out);
+    ``template`` shows one item in the queue (it receives ``item``); ``author``,
+    ``url`` and ``is_hidden`` describe an item; ``hide(session, item, moderator,
+    reason)`` takes it out of view with a reason its author sees, ``restore(session,
+    item, moderator)`` brings it back. Each flushes, never commits."""
+
+    kind: str
+    label: str
+    load: Callable[[Any, list[int]], Mapping[int, Any]]
+    template: str
+    author: Callable[[Any], Any]
+    url: Callable[[Any], str]
+    is_hidden: Callable[[Any], bool]
+    hide: Callable[[Any, Any, Any, str], None]
+    restore: Callable[[Any, Any, Any], None]
+
+
+@dataclass(frozen=True)
+class BackgroundJob:
+    """Work run on a schedule: a thread under ``make run``, cron in production.
+    ``run(session)`` does one pass, commits, and returns how many things it did;
+    ``interval`` names the setting that holds the seconds between passes."""
+
+    name: str
+    run: Callable[[Any], int]
+    interval: str
+
+
+@dataclass(frozen=True)
+class Feature:
+    """Everything one feature adds to the whole. ``demo(session, context)`` loads its
+    demo data (``context`` carries what earlier features made, such as "people")
+    and returns a phrase for the summary ("30 events"); ``search_objects`` names
+    tables and indexes that migrations make outside the models; ``unsubscribes``
+    maps an email-unsubscribe scope to ``(session, user, target_id) -> sentence or
+    None`` that stops those emails."""
+
+    name: str
+    blueprint: Blueprint | None = None
+    navigation: tuple[NavEntry, ...] = ()
+    commands: tuple = ()
+    demo: Callable[[Any, dict], str | None] | None = None
+    search_objects: tuple[str, ...] = ()
+    notification_kinds: tuple[NotificationKind, ...] = ()
+    reportables: tuple[Reportable, ...] = ()
+    template_filters: Mapping[str, Callable] = field(default_factory=dict)
+    template_globals: Mapping[str, Any] = field(default_factory=dict)
+    background: tuple[BackgroundJob, ...] = ()
+    unsubscribes: Mapping[str, Callable] = field(default_factory=dict)
+
+
+class Registry:
+    """The installed features, and what they declare, looked up by name."""
+
+    def __init__(self, features: list[Feature]) -> None:
+        self.features = list(features)
+        self.navigation = sorted((e for f in features for e in f.navigation), key=lambda e: e.order)
+        self.notification_kinds = _unique((k.name, k) for f in features for k in f.notification_kinds)
+        self.reportables = _unique((r.kind, r) for f in features for r in f.reportables)
+        self.unsubscribes = _unique((scope, fn) for f in features for scope, fn in f.unsubscribes.items())
+        self.search_objects = tuple(name for f in features for name in f.search_objects)
+
+
+def _unique(pairs) -> dict:
+    found: dict = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"Two features declare {key!r}")
+        found[key] = value
+    return found
+
+
+def registry() -> Registry:
+    """The current app's features."""
+    return current_app.extensions["features"]
