@@ -29,9 +29,22 @@ class Required:
             raise StopValidation(self.message)
 
 
+def column_length(column) -> int:
+    """The most characters a model's column holds: its ``String(n)`` length, or for
+    unbounded text the ``max_length`` in its ``info``. The one source of every limit."""
+    column = column.property.columns[0] if hasattr(column, "property") else column
+    length = getattr(column.type, "length", None) or column.info.get("max_length")
+    if not length:
+        raise ValueError(f"{column} has no length; give it String(n) or info={{'max_length': n}}")
+    return length
+
+
 class MaxLength:
-    def __init__(self, limit: int, label: str) -> None:
-        self.limit = limit
+    """At most as many characters as ``limit``: a model attribute, whose column says
+    how many it holds, or a number for input that is not stored as typed."""
+
+    def __init__(self, limit, label: str) -> None:
+        self.limit = limit if isinstance(limit, int) else column_length(limit)
         self.label = label
 
     def __call__(self, form: FlaskForm, field: Field) -> None:

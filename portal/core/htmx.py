@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, make_response, redirect, render_template
+from flask import Response, flash, make_response, redirect, render_template, request
 from markupsafe import Markup, escape
 
 from portal.extensions import htmx
@@ -41,6 +41,13 @@ def render(
         response = make_response(render_template(page, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def render_form(page: str, fragment: str | None = None, **context) -> Response:
+    """A page with a form: 200 when first shown, 422 when a submission brought it back
+    with errors; the same for both renderings."""
+    status = 422 if request.method == "POST" else 200
+    return render(page, fragment, status=status, **context)
 
 
 def done(

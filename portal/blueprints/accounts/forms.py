@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.accounts import passwords
-from portal.blueprints.accounts.models import Delivery, Participation
+from portal.blueprints.accounts.models import Delivery, Participation, User
 from portal.core.forms import Choice, EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.permissions import Role
 
@@ -21,7 +21,7 @@ def _email_field(label: str = "Email address") -> StringField:
         filters=[strip],
         validators=[
             Required("Enter your email address"),
-            MaxLength(320, "Email address"),
+            MaxLength(User.email, "Email address"),
             EmailAddress(),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false", "type": "email"},
@@ -34,7 +34,7 @@ def _display_name_field() -> StringField:
         filters=[strip],
         validators=[
             Required("Enter your display name"),
-            MaxLength(80, "Display name"),
+            MaxLength(User.display_name, "Display name"),
             PlainText("Display name"),
         ],
         render_kw={"autocomplete": "nickname"},
@@ -142,7 +142,7 @@ class ProfileForm(FlaskForm):
     pronouns = StringField(
         "Pronouns (optional)",
         filters=[strip],
-        validators=[MaxLength(40, "Pronouns"), PlainText("Pronouns")],
+        validators=[MaxLength(User.pronouns, "Pronouns"), PlainText("Pronouns")],
     )
     participation = Choice(
         "Are you here as a mentee, a mentor or both?",
@@ -152,23 +152,23 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField(
         "Short bio (optional)",
         filters=[strip],
-        validators=[MaxLength(1000, "Your bio"), PlainText("Your bio")],
+        validators=[MaxLength(User.bio, "Your bio"), PlainText("Your bio")],
     )
     timezone = StringField(
         "Time zone",
         filters=[strip],
-        validators=[MaxLength(64, "Time zone"), TimeZone()],
+        validators=[MaxLength(User.timezone, "Time zone"), TimeZone()],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     languages = StringField(
         "Languages you speak (optional)",
         filters=[strip],
-        validators=[MaxLength(200, "Languages"), PlainText("Languages")],
+        validators=[MaxLength(User.languages, "Languages"), PlainText("Languages")],
     )
     interests = StringField(
         "Interests (optional)",
         filters=[strip],
-        validators=[MaxLength(300, "Interests"), PlainText("Interests")],
+        validators=[MaxLength(User.interests, "Interests"), PlainText("Interests")],
     )
 
 

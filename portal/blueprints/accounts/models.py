@@ -55,7 +55,7 @@ class User(Base):
     suspension_reason: Mapped[str] = mapped_column(String(500), default="")
 
     pronouns: Mapped[str] = mapped_column(String(40), default="")
-    bio: Mapped[str] = mapped_column(Text, default="")
+    bio: Mapped[str] = mapped_column(Text, default="", info={"max_length": 1000})
     timezone: Mapped[str | None] = mapped_column(String(64))
     languages: Mapped[str] = mapped_column(String(200), default="")
     interests: Mapped[str] = mapped_column(String(300), default="")

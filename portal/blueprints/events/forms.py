@@ -10,7 +10,11 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.blueprints.events.models import MAX_CAPACITY, PROVISIONS, EventFormat
+from portal.blueprints.events.models import MAX_CAPACITY, PROVISIONS, Event, EventFormat, Feedback, Rsvp
+
+# Typed as one line and stored as separate topics, or emailed and not stored.
+TOPICS_MAX = 300
+CANCEL_REASON_MAX = 1000
 from portal.core.forms import Choice, MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.time import zone
 
@@ -98,22 +102,22 @@ class EventForm(FlaskForm):
     title = StringField(
         "Title",
         filters=[strip],
-        validators=[Required("Enter a title"), MaxLength(120, "The title"), PlainText("The title")],
+        validators=[Required("Enter a title"), MaxLength(Event.title, "The title"), PlainText("The title")],
     )
     summary = StringField(
         "Summary",
         filters=[strip],
         validators=[
             Required("Enter a one-sentence summary"),
-            MaxLength(300, "The summary"),
+            MaxLength(Event.summary, "The summary"),
             PlainText("The summary"),
         ],
     )
     description = TextAreaField(
-        "Description (optional)", filters=[strip], validators=[MaxLength(10000, "The description")]
+        "Description (optional)", filters=[strip], validators=[MaxLength(Event.description, "The description")]
     )
     agenda = TextAreaField(
-        "Agenda (optional)", filters=[strip], validators=[MaxLength(5000, "The agenda")]
+        "Agenda (optional)", filters=[strip], validators=[MaxLength(Event.agenda, "The agenda")]
     )
     start_date = DateField(
         "Start date", "start date", validators=[Required("Enter the start date, like 2026-12-04")]
@@ -132,7 +136,7 @@ class EventForm(FlaskForm):
         filters=[strip],
         validators=[
             Required("Enter the event's time zone, like Europe/London"),
-            MaxLength(64, "The time zone"),
+            MaxLength(Event.timezone, "The time zone"),
             TimeZone(),
         ],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
@@ -145,11 +149,11 @@ class EventForm(FlaskForm):
     join_url = StringField(
         "Joining link (optional until the day)",
         filters=[strip],
-        validators=[MaxLength(500, "The joining link"), WebLink("joining link")],
+        validators=[MaxLength(Event.join_url, "The joining link"), WebLink("joining link")],
         render_kw={"type": "url", "spellcheck": "false"},
     )
     venue = TextAreaField(
-        "Venue", filters=[strip], validators=[MaxLength(300, "The venue"), PlainText("The venue")]
+        "Venue", filters=[strip], validators=[MaxLength(Event.venue, "The venue"), PlainText("The venue")]
     )
     capacity = StringField(
         "Places (optional)",
@@ -164,12 +168,12 @@ class EventForm(FlaskForm):
         validators=[Required("Enter the email address of at least one host")],
     )
     topics = StringField(
-        "Topics (optional)", filters=[strip], validators=[MaxLength(300, "The topics")]
+        "Topics (optional)", filters=[strip], validators=[MaxLength(TOPICS_MAX, "The topics")]
     )
     access_notes = TextAreaField(
         "Other access information (optional)",
         filters=[strip],
-        validators=[MaxLength(2000, "The access information")],
+        validators=[MaxLength(Event.access_notes, "The access information")],
     )
 
     def validate_capacity(self, field) -> None:
@@ -232,7 +236,7 @@ class RsvpForm(FlaskForm):
     needs_other = StringField(
         "Anything else the hosts should know (optional)",
         filters=[strip],
-        validators=[MaxLength(500, "Your access needs"), PlainText("Your access needs")],
+        validators=[MaxLength(Rsvp.needs_other, "Your access needs"), PlainText("Your access needs")],
     )
 
 
@@ -240,7 +244,7 @@ class CancelForm(FlaskForm):
     reason = TextAreaField(
         "Why is it cancelled? (optional)",
         filters=[strip],
-        validators=[MaxLength(1000, "The reason")],
+        validators=[MaxLength(CANCEL_REASON_MAX, "The reason")],
     )
     confirm = BooleanField("Yes, cancel this event and tell everyone who replied")
 
@@ -253,18 +257,18 @@ class FollowupForm(FlaskForm):
     summary = TextAreaField(
         "What happened",
         filters=[strip],
-        validators=[Required("Write a short summary of the event"), MaxLength(5000, "The summary")],
+        validators=[Required("Write a short summary of the event"), MaxLength(Event.followup_summary, "The summary")],
     )
     link = StringField(
         "Recording or transcript link (optional)",
         filters=[strip],
-        validators=[MaxLength(500, "The link"), WebLink("recording or transcript link")],
+        validators=[MaxLength(Event.followup_link, "The link"), WebLink("recording or transcript link")],
         render_kw={"type": "url", "spellcheck": "false"},
     )
     action = StringField(
         "What should people do next? (optional)",
         filters=[strip],
-        validators=[MaxLength(300, "The next step"), PlainText("The next step")],
+        validators=[MaxLength(Event.followup_action, "The next step"), PlainText("The next step")],
     )
 
 
@@ -284,12 +288,12 @@ class FeedbackForm(FlaskForm):
         "Choose a rating from 1 to 5",
     )
     worked = TextAreaField(
-        "What worked well? (optional)", filters=[strip], validators=[MaxLength(2000, "Your answer")]
+        "What worked well? (optional)", filters=[strip], validators=[MaxLength(Feedback.worked, "Your answer")]
     )
     improve = TextAreaField(
         "What could be better? (optional)",
         filters=[strip],
-        validators=[MaxLength(2000, "Your answer")],
+        validators=[MaxLength(Feedback.improve, "Your answer")],
     )
 
 

@@ -93,8 +93,8 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
-    agenda: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 10_000})
+    agenda: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     timezone: Mapped[str] = mapped_column(String(64))
@@ -113,9 +113,9 @@ class Event(Base):
     materials_in_advance: Mapped[bool] = mapped_column(Boolean, default=False)
     step_free: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_room: Mapped[bool] = mapped_column(Boolean, default=False)
-    access_notes: Mapped[str] = mapped_column(Text, default="")
+    access_notes: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
 
-    followup_summary: Mapped[str] = mapped_column(Text, default="")
+    followup_summary: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
     followup_link: Mapped[str | None] = mapped_column(String(500))
     followup_action: Mapped[str] = mapped_column(String(300), default="")
     followup_at: Mapped[datetime | None]
@@ -208,8 +208,8 @@ class Feedback(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     rating: Mapped[int]
-    worked: Mapped[str] = mapped_column(Text, default="")
-    improve: Mapped[str] = mapped_column(Text, default="")
+    worked: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
+    improve: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

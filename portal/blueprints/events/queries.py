@@ -10,10 +10,11 @@ import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from portal.blueprints.events.models import PROVISION_NAMES, Answer, Event, EventStatus, Rsvp, Topic, event_host, event_topic
+from portal.core.pagination import Page, paginate
 from portal.core.time import zone
 
 PAGE_SIZE = 20
@@ -40,14 +41,6 @@ class Filters:
         return args
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Event]
-    number: int
-    pages: int
-    total: int
-
-
 def _visible(query: Select, include_drafts: bool) -> Select:
     statuses = [EventStatus.PUBLISHED, EventStatus.CANCELLED]
     if include_drafts:
@@ -69,15 +62,7 @@ def _filtered(query: Select, filters: Filters) -> Select:
 
 
 def _paginate(session: Session, query: Select, order, page: int) -> Page:
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(page, 1), pages)
-    items = list(
-        session.scalars(
-            query.order_by(*order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        )
-    )
-    return Page(items, number, pages, total)
+    return paginate(session, query.order_by(*order), page, PAGE_SIZE)
 
 
 def upcoming(session: Session, filters: Filters, page: int, now: datetime, include_drafts: bool) -> Page:

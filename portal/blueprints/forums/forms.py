@@ -7,11 +7,9 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.blueprints.forums.models import Audience
+from portal.blueprints.forums.models import Audience, Category, Post, Report, Thread
 from portal.core.forms import Choice, MaxLength, PlainText, Required, strip
 
-TITLE_MAX = 150
-BODY_MAX = 20_000
 POSITION_MAX = 1000
 
 
@@ -28,7 +26,7 @@ def _body(label: str = "Your message") -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip],
-        validators=[Required(f"Write {label.lower()}"), MaxLength(BODY_MAX, label), PlainText(label)],
+        validators=[Required(f"Write {label.lower()}"), MaxLength(Post.body, label), PlainText(label)],
     )
 
 
@@ -38,7 +36,7 @@ class ThreadForm(FlaskForm):
         filters=[strip],
         validators=[
             Required("Enter a title"),
-            MaxLength(TITLE_MAX, "The title"),
+            MaxLength(Thread.title, "The title"),
             PlainText("The title"),
             RealTitle(),
         ],
@@ -60,7 +58,7 @@ class ReportForm(FlaskForm):
         filters=[strip],
         validators=[
             Required("Tell the moderators what is wrong with the post"),
-            MaxLength(1000, "The reason"),
+            MaxLength(Report.reason, "The reason"),
             PlainText("The reason"),
         ],
     )
@@ -72,7 +70,7 @@ class ModerateThreadForm(FlaskForm):
         filters=[strip],
         validators=[
             Required("Enter a title"),
-            MaxLength(TITLE_MAX, "The title"),
+            MaxLength(Thread.title, "The title"),
             PlainText("The title"),
             RealTitle(),
         ],
@@ -95,7 +93,7 @@ class ModerationActionForm(FlaskForm):
     reason = TextAreaField(
         "Reason (needed to hide or suspend)",
         filters=[strip],
-        validators=[MaxLength(500, "The reason"), PlainText("The reason")],
+        validators=[MaxLength(Post.hidden_reason, "The reason"), PlainText("The reason")],
     )
 
     def validate_reason(self, field) -> None:
@@ -109,7 +107,7 @@ class CategoryForm(FlaskForm):
         filters=[strip],
         validators=[
             Required("Enter a name"),
-            MaxLength(80, "The name"),
+            MaxLength(Category.name, "The name"),
             PlainText("The name"),
             RealTitle(),
         ],
@@ -117,7 +115,7 @@ class CategoryForm(FlaskForm):
     description = StringField(
         "Description",
         filters=[strip],
-        validators=[MaxLength(300, "The description"), PlainText("The description")],
+        validators=[MaxLength(Category.description, "The description"), PlainText("The description")],
     )
     audience = Choice(
         "Who can see it?",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.blueprints.accounts.models import User
 from portal.core.db import Base, utcnow
+from portal.core.pagination import page_count
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 20
@@ -67,7 +68,7 @@ class Thread(Base):
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.post_count // POSTS_PER_PAGE))
+        return page_count(self.post_count, POSTS_PER_PAGE)
 
 
 class Post(Base):
@@ -81,7 +82,7 @@ class Post(Base):
     thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
     number: Mapped[int]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info={"max_length": 20_000})
     quoted_post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_post.id", ondelete="SET NULL"))
     helpful_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

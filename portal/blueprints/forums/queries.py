@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.blueprints.forums.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Category, Post, Thread
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    number: int
-    pages: int
-    total: int
-
-
-def _page_number(page: int, pages: int) -> int:
-    return min(max(page, 1), pages)
+from portal.core.pagination import Page, clamp, paginate
 
 
 def threads(session: Session, category: Category, page: int) -> Page:
     """Pinned threads first, then the most recently active."""
-    total = category.thread_count
-    pages = max(1, -(-total // THREADS_PER_PAGE))
-    number = _page_number(page, pages)
-    items = list(session.scalars(
+    query = (
         select(Thread).where(Thread.category_id == category.id)
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .offset((number - 1) * THREADS_PER_PAGE).limit(THREADS_PER_PAGE)
         .options(selectinload(Thread.author))
-    ))
-    return Page(items, number, pages, total)
+    )
+    return paginate(session, query, page, THREADS_PER_PAGE, total=category.thread_count)
 
 
 def posts(session: Session, thread: Thread, page: int) -> Page:
     """One page of a thread, found by post number so deep pages cost the same as the first."""
-    number = _page_number(page, thread.pages)
+    number = clamp(page, thread.pages)
     first = (number - 1) * POSTS_PER_PAGE + 1
     items = list(session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.number >= first,

@@ -12,6 +12,7 @@ from portal.blueprints.accounts.models import User
 from portal.blueprints.events.models import Event, EventStatus
 from portal.blueprints.forums.models import Report, ReportStatus
 from portal.core.mail import OutboxMessage
+from portal.core.pagination import Page, paginate
 
 PAGE_SIZE = 25
 
@@ -60,14 +61,6 @@ def overview(session: Session, now: datetime) -> Overview:
     )
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list
-    number: int
-    pages: int
-    total: int
-
-
 def people(session: Session, *, role: str | None, query: str, page: int) -> Page:
     """Active people, filtered by role and by name or email, a page at a time."""
     conditions = [User.deleted_at.is_(None)]
@@ -76,13 +69,5 @@ def people(session: Session, *, role: str | None, query: str, page: int) -> Page
     if query:
         pattern = f"%{query.lower()}%"
         conditions.append(func.lower(User.display_name).like(pattern) | User.email.like(pattern))
-    total = session.scalar(select(func.count()).select_from(User).where(*conditions))
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(page, 1), pages)
-    items = list(
-        session.scalars(
-            select(User).where(*conditions).order_by(func.lower(User.display_name), User.id)
-            .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        )
-    )
-    return Page(items=items, number=number, pages=pages, total=total)
+    query = select(User).where(*conditions).order_by(func.lower(User.display_name), User.id)
+    return paginate(session, query, page, PAGE_SIZE)
