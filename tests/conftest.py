@@ -14,9 +14,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from portal import create_app
+from portal import create_app, schema
 from portal.blueprints.accounts import passwords
-from portal import schema
 from portal.extensions import db
 from tests.helpers import Browser, PortalTestClient
 

@@ -8,14 +8,13 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from portal import create_app
+from portal import create_app, schema
 from portal.blueprints.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.passwords import verify_password
 from portal.blueprints.accounts.services import find_by_email
 from portal.blueprints.events.demo import COMMUNITY
 from portal.blueprints.events.models import Event
-from portal import schema
 from portal.core.db import utcnow
 from portal.core.mail import queue_email
 from portal.extensions import db

@@ -19,12 +19,11 @@ from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from jinja2 import ChainableUndefined
 from sqlalchemy import func, select
 
-from portal.core.db import utcnow
 from portal.core import mail as mail_module
+from portal.core.db import utcnow
 from portal.core.mail import LEASE, OutboxMessage, deliver_due, queue_email
 from portal.extensions import mail
 

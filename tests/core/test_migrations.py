@@ -15,9 +15,9 @@ from flask import Flask
 from sqlalchemy import CheckConstraint, create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
-from portal.schema import is_search_object, metadata
 from portal import schema
 from portal.core.db import Database
+from portal.schema import is_search_object, metadata
 
 ALEMBIC_TABLE = "alembic_version"
 

@@ -4,8 +4,7 @@ import logging
 
 import pytest
 
-from portal import create_app
-from portal import schema
+from portal import create_app, schema
 from portal.core.assets import fingerprint
 from portal.core.security import is_safe_redirect
 from portal.extensions import db

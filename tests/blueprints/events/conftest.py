@@ -9,8 +9,6 @@ from tests.blueprints.accounts.factories import make_user
 from tests.blueprints.events.factories import make_event
 
 
-
-
 @pytest.fixture
 def member(session):
     return make_user(session, display_name="Mo Member", email="mo@example.org")

@@ -1,25 +1,15 @@
-"""Events test helpers: the outbox, attachments, and valid answers for the event form."""
+"""Events test helpers: subjects and attachments of queued email, and valid answers for the
+event form."""
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from datetime import timedelta
-
-from sqlalchemy import select
 
 from portal.blueprints.events.services import EVENT_FIELDS, EventData
 from portal.core.db import utcnow
 from portal.core.mail import OutboxMessage
-
-
-def outbox(session, to: str | None = None) -> list[OutboxMessage]:
-    """Queued emails, oldest first, optionally only those to one address."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    if to is not None:
-        query = query.where(OutboxMessage.recipient == to)
-    return list(session.scalars(query))
+from tests.helpers import outbox
 
 
 def subjects(session, to: str | None = None) -> list[str]:
@@ -66,13 +56,3 @@ def event_data(event, **changes):
     values.update(changes)
     return EventData(values, hosts, topics)
 
-
-def text_of(response) -> str:
-    """The response body with HTML character references decoded ("You're", not "You&#39;re")."""
-    return html.unescape(response.get_data(as_text=True))
-
-
-def csrf_token(browser, url: str = "/sign-in") -> str:
-    """A CSRF token for this browser's session, read from a page's form."""
-    page = browser.client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

@@ -30,12 +30,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from portal import create_app
+from portal import create_app, schema
 from portal.blueprints.accounts import passwords
 from portal.blueprints.accounts.models import User
 from portal.blueprints.events import services
 from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
-from portal import schema
 from portal.core.db import utcnow
 from portal.core.mail import OutboxMessage
 from portal.core.permissions import Role

@@ -11,7 +11,8 @@ from portal.blueprints.events.services import Needs
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import make_user
 from tests.blueprints.events.factories import make_event
-from tests.blueprints.events.support import attachments, event_data, outbox
+from tests.blueprints.events.support import attachments, event_data
+from tests.helpers import outbox
 
 
 def test_times_are_in_the_events_zone_and_the_readers(session, host):

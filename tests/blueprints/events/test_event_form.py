@@ -13,7 +13,8 @@ from portal.blueprints.events.models import Event
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.events.factories import make_event
-from tests.blueprints.events.support import future_form, text_of
+from tests.blueprints.events.support import future_form
+from tests.helpers import text_of
 
 YESTERDAY = (utcnow() - timedelta(days=1)).date().isoformat()
 

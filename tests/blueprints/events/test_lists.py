@@ -16,7 +16,7 @@ from portal.core.db import utcnow
 from portal.core.time import day_label
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.blueprints.events.factories import make_event
-from tests.blueprints.events.support import text_of
+from tests.helpers import text_of
 
 HX = {"HX-Request": "true"}
 

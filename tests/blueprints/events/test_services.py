@@ -15,7 +15,8 @@ from portal.blueprints.events.services import EventError, Needs
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import make_user
 from tests.blueprints.events.factories import make_event
-from tests.blueprints.events.support import attachments, event_data, outbox, subjects
+from tests.blueprints.events.support import attachments, event_data, subjects
+from tests.helpers import outbox
 
 
 def going(session, event, user, **needs):

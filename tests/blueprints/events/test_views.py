@@ -19,8 +19,8 @@ from portal.blueprints.events.services import Needs
 from portal.core.permissions import Role
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.blueprints.events.factories import make_event
-from tests.blueprints.events.support import attachments, csrf_token, future_form, outbox, subjects, text_of
-from tests.helpers import Browser
+from tests.blueprints.events.support import attachments, future_form, subjects
+from tests.helpers import Browser, csrf_token, outbox, text_of
 
 HX = {"HX-Request": "true"}
 LONDON = ZoneInfo("Europe/London")
@@ -212,7 +212,7 @@ def test_reply_without_javascript_redirects_with_a_banner(browser, session, even
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/events/{event.id}#rsvp")
     page = text_of(browser.follow(response))
-    assert '<div class="notice notice-success" role="status">\n    <p>You\'re going. 9 places left.</p>' in page
+    assert '<div class="notice notice-success" role="status"> <p>You\'re going. 9 places left.</p>' in page
     assert "<strong>You're going.</strong> 9 places left." in page
     record = services.find_rsvp(session, event, member)
     assert (record.answer, record.needs_captions, record.needs_other) == ("going", True, "A quiet seat")

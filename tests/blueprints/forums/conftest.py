@@ -9,8 +9,6 @@ from portal.core.permissions import Role
 from tests.blueprints.forums.factories import make_category, make_person
 
 
-
-
 @pytest.fixture
 def member(session):
     return make_person(session, display_name="Mo Member", email="mo@example.org")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.blueprints.forums.models import Category
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import make_category, make_person, make_thread
-from tests.blueprints.forums.support import browser_for, links, words_of
+from tests.helpers import browser_for, links, words_of
 
 
 def _form(**changes) -> dict:

@@ -15,7 +15,13 @@ from sqlalchemy import func, select
 from portal.blueprints.forums import services
 from portal.blueprints.forums.models import Category, Helpful, Post, Thread
 from tests.blueprints.events import test_concurrency as live
-from tests.blueprints.events.test_concurrency import TIMEOUT, LiveServer, Person, _all_at_once, _members
+from tests.blueprints.events.test_concurrency import (
+    TIMEOUT,
+    LiveServer,
+    Person,
+    _all_at_once,
+    _members,
+)
 from tests.helpers import forms_in
 
 pytestmark = pytest.mark.live

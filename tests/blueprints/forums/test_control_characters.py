@@ -10,7 +10,7 @@ from portal.blueprints.forums import services
 from portal.blueprints.forums.models import Category, Post, Report, Thread
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import first_post, make_post, make_thread
-from tests.blueprints.forums.support import words_of
+from tests.helpers import words_of
 
 TYPED = ["Hello\x00world", "Bell\x07ringing", "Escape\x1b[31m red"]
 

@@ -9,7 +9,7 @@ from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import demo
 from portal.blueprints.forums.models import Category, Post, Report, Thread
 from tests.blueprints.forums.factories import make_person
-from tests.blueprints.forums.support import words_of
+from tests.helpers import words_of
 
 
 def test_the_demo_forums_are_complete_and_consistent(client, session):

@@ -11,7 +11,7 @@ import pytest
 from portal.blueprints.forums import services
 from portal.core.mail import build_message
 from tests.blueprints.accounts.factories import sign_in
-from tests.blueprints.forums.support import outbox
+from tests.helpers import outbox
 
 INJECTED = ["Hello\r\nBcc: evil@example.org", "Hello\nReply-To: evil@example.org\n\nFake body", "Hello\rX-Spam: no"]
 

@@ -12,7 +12,7 @@ from portal.blueprints.forums import services
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import first_post, make_person, make_thread
-from tests.blueprints.forums.support import links
+from tests.helpers import links
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

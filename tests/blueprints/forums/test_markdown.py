@@ -10,7 +10,7 @@ import pytest
 from portal.core.text import render_markdown
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import make_person, make_post, make_thread
-from tests.blueprints.forums.support import elements, main_of
+from tests.helpers import elements, main_of
 
 
 def _user_content(markup: str) -> str:

@@ -10,8 +10,14 @@ from portal.blueprints.forums import search, services
 from portal.blueprints.forums.models import Notification, Report
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
-from tests.blueprints.forums.factories import first_post, make_category, make_person, make_post, make_thread
-from tests.blueprints.forums.support import browser_for, csrf_token, elements, links, outbox, words_of
+from tests.blueprints.forums.factories import (
+    first_post,
+    make_category,
+    make_person,
+    make_post,
+    make_thread,
+)
+from tests.helpers import browser_for, csrf_token, elements, links, outbox, words_of
 
 
 def _search_ids(session, query, categories) -> list[int]:

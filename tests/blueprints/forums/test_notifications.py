@@ -14,7 +14,7 @@ from portal.blueprints.forums.models import Notification, NotificationKind
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import make_person, make_post, make_thread
-from tests.blueprints.forums.support import HX, csrf_token, headers_of, links, outbox, text_of, words_of
+from tests.helpers import HX, csrf_token, headers_of, links, outbox, text_of, words_of
 
 
 def notes_for(session, user, kind: NotificationKind | None = None) -> list[Notification]:

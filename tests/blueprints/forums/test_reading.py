@@ -11,7 +11,7 @@ import pytest
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import make_person, make_post, make_replies, make_thread
-from tests.blueprints.forums.support import csrf_token, elements, links, main_of, text_of
+from tests.helpers import csrf_token, elements, links, main_of, text_of
 
 
 def _post_articles(markup: str):

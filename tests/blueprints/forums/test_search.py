@@ -12,7 +12,7 @@ from portal.blueprints.forums import search, services
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import first_post, make_person, make_post, make_thread
-from tests.blueprints.forums.support import HX, elements, links, words_of
+from tests.helpers import HX, elements, links, words_of
 
 
 def _results(markup: str) -> list[tuple[str, str]]:

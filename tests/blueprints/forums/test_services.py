@@ -11,8 +11,14 @@ from sqlalchemy import func, select
 from portal.blueprints.forums import search, services
 from portal.blueprints.forums.models import Notification, PostRevision
 from portal.core.db import utcnow
-from tests.blueprints.forums.factories import first_post, make_category, make_person, make_post, make_thread
-from tests.blueprints.forums.support import outbox
+from tests.blueprints.forums.factories import (
+    first_post,
+    make_category,
+    make_person,
+    make_post,
+    make_thread,
+)
+from tests.helpers import outbox
 
 
 def test_posts_are_numbered_and_counted(session, category):

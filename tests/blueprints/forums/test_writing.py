@@ -14,7 +14,7 @@ from portal.core.db import utcnow
 from portal.core.permissions import Role
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.blueprints.forums.factories import first_post, make_person, make_post, make_thread
-from tests.blueprints.forums.support import HX, browser_for, csrf_token, elements, links, text_of
+from tests.helpers import HX, browser_for, csrf_token, elements, links, text_of
 
 
 def _fields(browser, button: str = "Post") -> dict:

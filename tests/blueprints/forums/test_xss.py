@@ -15,7 +15,7 @@ from sqlalchemy import select
 from portal.blueprints.forums import services
 from portal.blueprints.forums.models import Category, Post, Thread
 from tests.blueprints.forums.factories import first_post
-from tests.blueprints.forums.support import HX, browser_for, elements, outbox
+from tests.helpers import HX, browser_for, elements, outbox
 
 # Short enough for a category name (80 characters), each with a letter so it is a real title.
 SHORT = [
