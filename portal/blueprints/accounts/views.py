@@ -22,7 +22,7 @@ from portal.blueprints.accounts.forms import (
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.tokens import TokenError
 from portal.core.forms import ConfirmForm
-from portal.core.htmx import done, render
+from portal.core.htmx import done, render, render_form
 from portal.core.security import client_address, safe_next
 from portal.extensions import db, limiter
 
@@ -49,11 +49,6 @@ def _failed(response) -> bool:
     return response.status_code >= 400
 
 
-def invalid(template: str, **context):
-    """The form again with its errors: 422, what was typed kept."""
-    return render(template, status=422, **context)
-
-
 def _apply_error(form, error: services.AccountError) -> None:
     getattr(form, error.field).errors.append(error.message)
 
@@ -74,7 +69,7 @@ def register():
     form = RegisterForm()
     if not form.validate_on_submit():
         if request.method == "POST":
-            return invalid("accounts/register.html", form=form)
+            return render_form("accounts/register.html", form=form)
         return render("accounts/register.html", form=form)
     services.register(
         db.session,
@@ -139,13 +134,13 @@ def sign_in():
     form = SignInForm()
     if not form.validate_on_submit():
         if request.method == "POST":
-            return invalid("accounts/sign_in.html", form=form, next_url=next_url)
+            return render_form("accounts/sign_in.html", form=form, next_url=next_url)
         return render("accounts/sign_in.html", form=form, next_url=next_url)
     user = services.authenticate(db.session, form.email.data, form.password.data)
     if user is None:
         log.warning("failed sign-in address=%s", client_address())
         form.email.errors.append("The email address or password is not right")
-        return invalid("accounts/sign_in.html", form=form, next_url=next_url)
+        return render_form("accounts/sign_in.html", form=form, next_url=next_url)
     db.session.commit()
     _sign_in(user, remember=form.remember.data)
     return redirect(next_url, code=303)
@@ -180,7 +175,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         if request.method == "POST":
-            return invalid("accounts/forgot_password.html", form=form)
+            return render_form("accounts/forgot_password.html", form=form)
         return render("accounts/forgot_password.html", form=form)
     services.request_password_reset(db.session, form.email.data)
     db.session.commit()
@@ -201,7 +196,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         if request.method == "POST":
-            return invalid("accounts/reset_password.html", form=form, token=token)
+            return render_form("accounts/reset_password.html", form=form, token=token)
         return render("accounts/reset_password.html", form=form, token=token)
     services.set_password(db.session, user, form.password.data)
     db.session.commit()
@@ -226,7 +221,7 @@ def edit_profile():
         form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
     if not form.validate_on_submit():
         if request.method == "POST":
-            return invalid("accounts/profile_form.html", form=form)
+            return render_form("accounts/profile_form.html", form=form)
         return render("accounts/profile_form.html", form=form)
     form.populate_obj(current_user)
     current_user.timezone = form.timezone.data or None
@@ -239,8 +234,7 @@ def edit_profile():
 def preferences():
     form = PreferencesForm(obj=current_user)
     if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render("accounts/preferences.html", "accounts/_preferences_form.html", form=form, status=status)
+        return render_form("accounts/preferences.html", "accounts/_preferences_form.html", form=form)
     form.populate_obj(current_user)
     db.session.commit()
     return done(url_for("accounts.preferences"), "Your preferences have been saved.",
@@ -262,8 +256,7 @@ def change_password():
             _sign_in(current_user._get_current_object())
             return done(url_for("accounts.settings"),
                         "Your password has been changed. You have been signed out on every other device.")
-    status = 422 if request.method == "POST" else 200
-    return render("accounts/change_password.html", form=form, status=status)
+    return render_form("accounts/change_password.html", form=form)
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
@@ -281,8 +274,7 @@ def change_email():
             return done(url_for("accounts.settings"),
                         f"We have sent a link to {current_user.pending_email}. "
                         "Follow it to finish changing your email address.")
-    status = 422 if request.method == "POST" else 200
-    return render("accounts/change_email.html", form=form, status=status)
+    return render_form("accounts/change_email.html", form=form)
 
 
 @bp.route("/email/confirm/<token>", methods=["GET", "POST"])
@@ -312,8 +304,7 @@ def delete_account():
             db.session.commit()
             logout_user()
             return done(url_for("pages.home"), "Your account has been deleted. Thank you for taking part.")
-    status = 422 if request.method == "POST" else 200
-    return render("accounts/delete.html", form=form, status=status)
+    return render_form("accounts/delete.html", form=form)
 
 
 # Public profile

@@ -23,7 +23,7 @@ from portal.blueprints.events.forms import (
 )
 from portal.blueprints.events.models import PROVISION_NAMES, PROVISIONS, Answer, Event, EventFormat
 from portal.core.db import utcnow
-from portal.core.htmx import done, render, wants_fragment
+from portal.core.htmx import done, render, render_form, wants_fragment
 from portal.core.permissions import Permission, require
 from portal.core.time import month_label, viewer_zone_name, zone
 from portal.extensions import db
@@ -276,8 +276,7 @@ def create():
         db.session.commit()
         return done(url_for("events.show", event_id=event.id),
                     "The event is saved as a draft. Check it, then publish it.")
-    status = 422 if request.method == "POST" else 200
-    return render("events/form.html", form=form, event=None, status=status)
+    return render_form("events/form.html", form=form, event=None)
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -295,8 +294,7 @@ def edit(event_id: int):
         told = f" Everyone going or waiting has been told about the new {' and '.join(changed)}." if (
             changed and event.is_published) else ""
         return done(url_for("events.show", event_id=event.id), f"The event has been saved.{told}")
-    status = 422 if request.method == "POST" else 200
-    return render("events/form.html", form=form, event=event, status=status)
+    return render_form("events/form.html", form=form, event=event)
 
 
 @bp.post("/<int:event_id>/duplicate")
@@ -336,8 +334,7 @@ def cancel(event_id: int):
         db.session.commit()
         return done(url_for("events.show", event_id=event.id),
                     "The event is cancelled. Everyone who replied has been told.")
-    status = 422 if request.method == "POST" else 200
-    return render("events/cancel.html", form=form, event=event, status=status)
+    return render_form("events/cancel.html", form=form, event=event)
 
 
 # Hosting
@@ -411,8 +408,7 @@ def followup(event_id: int):
             return done(url_for("events.show", event_id=event.id, _anchor="follow-up"),
                         f"The follow-up is on the event page and was emailed to {sent} "
                         f"{'attendee' if sent == 1 else 'attendees'}.")
-    status = 422 if request.method == "POST" else 200
-    return render("events/followup.html", form=form, event=event, status=status)
+    return render_form("events/followup.html", form=form, event=event)
 
 
 class _FollowupValues:
@@ -434,8 +430,7 @@ def feedback(event_id: int):
                                 form.improve.data or "")
         db.session.commit()
         return done(url_for("events.show", event_id=event.id), "Thank you for your feedback.")
-    status = 422 if request.method == "POST" else 200
-    return render("events/feedback.html", form=form, event=event, status=status)
+    return render_form("events/feedback.html", form=form, event=event)
 
 
 @bp.get("/<int:event_id>/feedback/results")

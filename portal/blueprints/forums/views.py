@@ -18,7 +18,7 @@ from portal.blueprints.forums.forms import (
     ThreadForm,
 )
 from portal.blueprints.forums.models import Audience, Category, Notification, Post, PostRevision, Thread
-from portal.core.htmx import done, render
+from portal.core.htmx import done, render, render_form
 from portal.core.mail import external_url
 from portal.core.permissions import Permission, can, require
 from portal.extensions import csrf, db
@@ -156,8 +156,7 @@ def new_thread(slug: str):
         else:
             db.session.commit()
             return done(url_for("forums.thread", thread_id=thread.id), "Your thread is posted. You are following it.")
-    status = 422 if request.method == "POST" else 200
-    return render("forums/new_thread.html", form=form, preview=None, status=status, **context)
+    return render_form("forums/new_thread.html", form=form, preview=None, **context)
 
 
 @bp.route("/forums/t/<int:thread_id>/reply", methods=["GET", "POST"])
@@ -186,8 +185,7 @@ def reply(thread_id: int):
             return done(url_for("forums.permalink", post_id=post.id), "Your reply is posted.")
     elif request.method == "POST" and thread.locked:
         form.body.errors.append("This thread is locked, so no one can reply to it")
-    status = 422 if request.method == "POST" else 200
-    return render("forums/reply.html", form=form, preview=None, status=status, **context)
+    return render_form("forums/reply.html", form=form, preview=None, **context)
 
 
 @bp.route("/forums/p/<int:post_id>/edit", methods=["GET", "POST"])
@@ -203,8 +201,7 @@ def edit(post_id: int):
         services.edit_post(db.session, post, form.body.data)
         db.session.commit()
         return done(url_for("forums.permalink", post_id=post.id), "Your post is updated.")
-    status = 422 if request.method == "POST" else 200
-    return render("forums/edit.html", form=form, post=post, preview=None, status=status)
+    return render_form("forums/edit.html", form=form, post=post, preview=None)
 
 
 @bp.route("/forums/p/<int:post_id>/delete", methods=["GET", "POST"])
@@ -246,8 +243,7 @@ def report(post_id: int):
         db.session.commit()
         return done(url_for("forums.permalink", post_id=post.id),
                     "Thank you. The moderators will look at the post.")
-    status = 422 if request.method == "POST" else 200
-    return render("forums/report.html", form=form, post=post, status=status)
+    return render_form("forums/report.html", form=form, post=post)
 
 
 @bp.get("/forums/p/<int:post_id>/history")
@@ -315,8 +311,7 @@ def moderate_thread(thread_id: int):
                                   locked=form.locked.data, category=target)
         db.session.commit()
         return done(url_for("forums.thread", thread_id=thread.id), "The thread is updated.")
-    status = 422 if request.method == "POST" else 200
-    return render("forums/moderate.html", form=form, thread=thread, status=status)
+    return render_form("forums/moderate.html", form=form, thread=thread)
 
 
 @bp.get("/forums/manage")
@@ -347,8 +342,7 @@ def category_form(category_id: int | None):
         else:
             db.session.commit()
             return done(url_for("forums.categories"), f"The category {saved.name} is saved.")
-    status = 422 if request.method == "POST" else 200
-    return render("forums/category_form.html", form=form, category=category, status=status)
+    return render_form("forums/category_form.html", form=form, category=category)
 
 
 # Finding

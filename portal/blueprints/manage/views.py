@@ -13,7 +13,7 @@ from portal.blueprints.forums.forms import ModerationActionForm
 from portal.blueprints.forums.models import Post
 from portal.blueprints.manage import services
 from portal.core.db import utcnow
-from portal.core.htmx import done, render
+from portal.core.htmx import done, render, render_form
 from portal.core.permissions import Permission, Role, require
 from portal.extensions import db
 
@@ -60,8 +60,7 @@ def change_role(user_id: int):
         else:
             db.session.commit()
             return done(url_for("manage.people"), f"{person.display_name} is now: {person.role_label}.")
-    status = 422 if request.method == "POST" else 200
-    return render("manage/change_role.html", form=form, person=person, status=status)
+    return render_form("manage/change_role.html", form=form, person=person)
 
 
 @bp.get("/reports")
