@@ -32,6 +32,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def column_length(column) -> int:
+    """The most characters a model's column holds: its ``String(n)`` length, or for
+    unbounded text the ``max_length`` in its ``info``. The one source of every limit."""
+    column = column.property.columns[0] if hasattr(column, "property") else column
+    length = getattr(column.type, "length", None) or column.info.get("max_length")
+    if not length:
+        raise ValueError(f"{column} has no length; give it String(n) or info={{'max_length': n}}")
+    return length
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp stored as naive UTC and returned aware, whatever the engine."""
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, ValidationError
 from wtforms.validators import StopValidation
 
+from portal.core.db import column_length
 from portal.core.time import is_valid_zone, suggest_zones
 
 
@@ -27,16 +28,6 @@ class Required:
         if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
             field.errors[:] = []
             raise StopValidation(self.message)
-
-
-def column_length(column) -> int:
-    """The most characters a model's column holds: its ``String(n)`` length, or for
-    unbounded text the ``max_length`` in its ``info``. The one source of every limit."""
-    column = column.property.columns[0] if hasattr(column, "property") else column
-    length = getattr(column.type, "length", None) or column.info.get("max_length")
-    if not length:
-        raise ValueError(f"{column} has no length; give it String(n) or info={{'max_length': n}}")
-    return length
 
 
 class MaxLength:

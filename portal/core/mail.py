@@ -20,7 +20,7 @@ from flask_mail import Message
 from sqlalchemy import CheckConstraint, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from portal.core.db import Base, utcnow
+from portal.core.db import Base, column_length, utcnow
 
 log = logging.getLogger("portal.mail")
 
@@ -45,7 +45,7 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text, info={"max_length": 1000})
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 
@@ -167,7 +167,7 @@ def deliver_due(session: Session, now: datetime | None = None) -> tuple[int, int
         except Exception as error:  # any transport failure is retried, never fatal
             failed += 1
             row.attempts += 1
-            row.last_error = f"{type(error).__name__}: {error}"[:1000]
+            row.last_error = f"{type(error).__name__}: {error}"[:column_length(OutboxMessage.last_error)]
             if row.attempts >= max_attempts:
                 row.status = "dead"
                 log.error("mail dead id=%s after %s attempts: %s", row.id, row.attempts, row.last_error)

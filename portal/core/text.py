@@ -78,9 +78,10 @@ def excerpt(source: str, length: int = 160) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head else head[:length]) + "…"
 
 
-def slugify(text: str) -> str:
-    """A lowercase, hyphenated key for ``text`` ("Public speaking" -> "public-speaking").
-    Accents are dropped; letters of other scripts are kept ("日本語" stays "日本語")."""
+def slugify(text: str, limit: int) -> str:
+    """A lowercase, hyphenated key for ``text`` ("Public speaking" -> "public-speaking"), at
+    most ``limit`` characters. Accents are dropped; letters of other scripts are kept
+    ("日本語" stays "日本語")."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     slug = re.sub(r"[\W_]+", "-", folded.lower()).strip("-")
-    return slug[:60] or "topic"
+    return slug[:limit].rstrip("-") or "topic"

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.core.text import ALLOWED_TAGS, excerpt, render_markdown
+from portal.core.text import ALLOWED_TAGS, excerpt, render_markdown, slugify
 
 REL = "nofollow ugc noopener"
 
@@ -149,3 +149,9 @@ def test_excerpt_cuts_at_a_word(length, expected):
 
 def test_excerpt_of_one_long_word_is_cut_to_the_length():
     assert excerpt("Donaudampfschifffahrtsgesellschaft", 10) == "Donaudampf…"
+
+
+def test_a_slug_fits_its_limit_without_a_trailing_hyphen():
+    assert slugify("Public speaking for beginners", 16) == "public-speaking"
+    assert slugify("Café Überall", 80) == "cafe-uberall"
+    assert slugify("???", 80) == "topic"

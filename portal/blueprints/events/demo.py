@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.passwords import hash_password
 from portal.blueprints.events.models import Answer, Event, EventStatus, Feedback, Rsvp, Topic
-from portal.core.db import utcnow
+from portal.core.db import column_length, utcnow
 from portal.core.text import slugify
 from portal.core.time import zone
 
@@ -64,7 +64,7 @@ def _community(session: Session, rng: random.Random) -> list[User]:
     people = []
     password_hash = None
     for name in COMMUNITY:
-        email = f"{slugify(name).replace('-', '.')}@example.org"
+        email = f"{slugify(name, 64).replace('-', '.')}@example.org"
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
             password_hash = password_hash or hash_password("demo-password")
@@ -82,7 +82,7 @@ def _topics(session: Session) -> dict[str, Topic]:
     found = {t.name: t for t in session.scalars(select(Topic))}
     for name in TOPICS:
         if name not in found:
-            found[name] = Topic(name=name, slug=slugify(name))
+            found[name] = Topic(name=name, slug=slugify(name, column_length(Topic.slug)))
             session.add(found[name])
     session.flush()
     return found
@@ -107,7 +107,7 @@ def seed(session: Session, people: list[User]) -> int:
                         "Questions can be asked aloud or in the chat.",
             agenda="1. Welcome and introductions\n2. Main session\n3. Questions\n4. Next steps",
             starts_at=starts, ends_at=starts + timedelta(minutes=90), capacity=capacity,
-            join_url="https://meet.example.org/mentoring-" + slugify(title) if fmt != "in_person" else None,
+            join_url="https://meet.example.org/mentoring-" + slugify(title, 80) if fmt != "in_person" else None,
             venue="Community Hall, 12 Market Street, Leeds LS1 6DT\nStep-free entrance on Vicar Lane."
                   if fmt != "online" else None,
             status=EventStatus.PUBLISHED.value, going_count=0, created_by_id=manager.id,
@@ -151,7 +151,7 @@ def _replies(session: Session, event: Event, rng: random.Random, people: list[Us
     if days < 0:
         event.followup_summary = (f"Thank you to everyone who came to **{event.title}**. We covered the main "
                                   "questions people sent in advance and shared the slides.")
-        event.followup_link = "https://example.org/recordings/" + slugify(event.title)
+        event.followup_link = "https://example.org/recordings/" + slugify(event.title, 80)
         event.followup_action = "Book a follow-up session with your mentor this month."
         event.followup_at = event.ends_at + timedelta(days=1)
         for person in chosen[: min(5, event.going_count)]:

@@ -30,7 +30,7 @@ from portal.blueprints.events.models import (
     Topic,
     event_host,
 )
-from portal.core.db import utcnow
+from portal.core.db import column_length, utcnow
 from portal.core.mail import Attachment, external_url, queue_email
 from portal.core.text import slugify
 from portal.core.time import format_for_viewer
@@ -274,7 +274,7 @@ class EventData:
 
 
 def _topics(session: Session, names: list[str]) -> list[Topic]:
-    wanted = {slugify(name): name.strip() for name in names if name.strip()}
+    wanted = {slugify(name, column_length(Topic.slug)): name.strip() for name in names if name.strip()}
     existing = {t.slug: t for t in session.scalars(select(Topic).where(Topic.slug.in_(wanted)))}
     for slug, name in wanted.items():
         if slug not in existing:
@@ -357,7 +357,7 @@ def duplicate(session: Session, event: Event, creator: User) -> Event:
     copy = Event(created_by_id=creator.id, status=EventStatus.DRAFT.value, going_count=0)
     for name in EVENT_FIELDS:
         setattr(copy, name, getattr(event, name))
-    copy.title = f"Copy of {event.title}"[:120]
+    copy.title = f"Copy of {event.title}"[:column_length(Event.title)]
     copy.starts_at = event.starts_at + shift
     copy.ends_at = event.ends_at + shift
     copy.rsvp_deadline = event.rsvp_deadline + shift if event.rsvp_deadline else None

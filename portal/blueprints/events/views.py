@@ -21,8 +21,8 @@ from portal.blueprints.events.forms import (
     FollowupForm,
     RsvpForm,
 )
-from portal.blueprints.events.models import PROVISION_NAMES, PROVISIONS, Answer, Event, EventFormat
-from portal.core.db import utcnow
+from portal.blueprints.events.models import PROVISION_NAMES, PROVISIONS, Answer, Event, EventFormat, Topic
+from portal.core.db import column_length, utcnow
 from portal.core.htmx import done, render, render_form, wants_fragment
 from portal.core.permissions import Permission, require
 from portal.core.time import month_label, viewer_zone_name, zone
@@ -50,7 +50,7 @@ def _managed(event_id: int) -> Event:
 def _filters() -> queries.Filters:
     formats = {f.value for f in EventFormat}
     return queries.Filters(
-        topic=request.args.get("topic", "")[:60],
+        topic=request.args.get("topic", "")[:column_length(Topic.slug)],
         format=request.args.get("format", "") if request.args.get("format") in formats else "",
         provisions=tuple(p for p in request.args.getlist("access") if p in PROVISION_NAMES),
     )

@@ -29,7 +29,7 @@ from portal.blueprints.forums.models import (
     ThreadRead,
     ThreadSubscription,
 )
-from portal.core.db import utcnow
+from portal.core.db import column_length, utcnow
 from portal.core.mail import external_url, queue_email
 from portal.core.permissions import Permission, Role, has_permission
 from portal.core.text import excerpt, slugify
@@ -524,7 +524,7 @@ def suspend_author(session: Session, post: Post, moderator: User, reason: str) -
 def save_category(session: Session, category: Category | None, *, name: str, description: str,
                   audience: str, position: int) -> Category:
     """Create (``category`` None) or change a category; names and their slugs are unique."""
-    slug = slugify(name)
+    slug = slugify(name, column_length(Category.slug))
     clash = session.scalar(select(Category).where(Category.slug == slug))
     if clash is not None and (category is None or clash.id != category.id):
         raise ForumError("name", "Another category has that name; choose a different one")
