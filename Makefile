@@ -41,7 +41,7 @@ db: install
 
 run: db
 	@echo "Serving http://$(HOST):$(PORT)/  (mail is written to instance/mail/ unless MAIL_SERVER is set)"
-	PORTAL_ENV_NAME=development PORTAL_MAIL_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	PORTAL_ENV_NAME=development PORTAL_BASE_URL=http://$(HOST):$(PORT) PORTAL_MAIL_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium and its driver, for the browser tests; installed when missing and we may.
 browser:

@@ -9,7 +9,7 @@ from flask import Flask, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config, features
@@ -145,6 +145,13 @@ def app_response(template: str, code: int, context: dict):
 
 def register_errors(app: Flask) -> None:
     app.register_error_handler(HTTPException, _error_page)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        # No page: with a Host outside TRUSTED_HOSTS no URL of this site can be built.
+        security.log.warning("denied reason=untrusted-host address=%s", security.client_address())
+        return make_response("This server does not answer for that address.\n", 400,
+                             {"Content-Type": "text/plain; charset=utf-8"})
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):

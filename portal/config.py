@@ -8,15 +8,20 @@ them that way.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 from portal import features
 
+log = logging.getLogger("portal.config")
+
 DEV_SECRET_KEY = "development-only-not-secret"
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 DEFAULTS: dict[str, object] = {
     "ENV_NAME": "production",
@@ -44,6 +49,7 @@ DEFAULTS: dict[str, object] = {
     "DIGEST_INTERVAL": 24 * 3600,
     "FEATURES": list(features.INSTALLED),
     "BASE_URL": None,
+    "TRUSTED_HOSTS": [],
     "PROXY_COUNT": 0,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_SIGNIN": "10 per 15 minutes",
@@ -125,6 +131,13 @@ def finish(app: Flask) -> None:
             "for production, for example the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
+    _check_base_url(cfg, development)
+    if not development and not cfg["REDIS_URL"]:
+        log.warning(
+            "REDIS_URL is not set: rate limits are kept inside each worker process, so with several "
+            "workers (or servers) each one counts on its own and every limit is multiplied. "
+            "Set REDIS_URL to share them."
+        )
     cfg["SESSION_COOKIE_SECURE"] = not development
     cfg["REMEMBER_COOKIE_SECURE"] = not development
     cfg["SESSION_COOKIE_HTTPONLY"] = True
@@ -135,3 +148,26 @@ def finish(app: Flask) -> None:
     cfg["RATELIMIT_HEADERS_ENABLED"] = True
     cfg["MAIL_SUPPRESS_SEND"] = False
     cfg["REMEMBER_COOKIE_DURATION"] = timedelta(days=int(cfg["REMEMBER_COOKIE_DAYS"]))
+
+
+def _check_base_url(cfg, development: bool) -> None:
+    """Links in emails come from ``BASE_URL`` alone, never from a request's Host header (which
+    the client chooses), so production needs it; and production answers only its own host."""
+    if not cfg["BASE_URL"]:
+        if not development:
+            raise ConfigError(
+                "Refusing to start: set BASE_URL (PORTAL_BASE_URL) to the portal's public address, "
+                "like https://mentoring.example.org; links in emails are built from it."
+            )
+        cfg["BASE_URL"] = DEV_BASE_URL
+    base = urlsplit(cfg["BASE_URL"])
+    if base.scheme not in ("http", "https") or not base.hostname or base.path.strip("/"):
+        raise ConfigError(
+            f"BASE_URL must be an address like https://mentoring.example.org, not {cfg['BASE_URL']!r}"
+        )
+    cfg["BASE_URL"] = cfg["BASE_URL"].rstrip("/")
+    if cfg["TRUSTED_HOSTS"]:
+        return
+    # Flask checks each request's Host against this list (400 otherwise); development and tests
+    # are reached under many names (127.0.0.1, localhost, the test client's).
+    cfg["TRUSTED_HOSTS"] = None if development else [base.hostname]

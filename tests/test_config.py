@@ -10,6 +10,7 @@ from portal import create_app
 from portal.config import DEV_SECRET_KEY, UNPREFIXED, ConfigError
 
 REAL_KEY = "a-real-secret-key-for-the-tests-only-0123456789"
+PUBLIC = "https://mentoring.example.org"
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,7 @@ def test_production_is_the_default_so_a_bare_start_refuses_too(build):
 
 def test_a_real_secret_key_from_the_environment_lets_production_start(build, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", REAL_KEY)
+    monkeypatch.setenv("PORTAL_BASE_URL", PUBLIC)
 
     assert build().config["SECRET_KEY"] == REAL_KEY
 
@@ -58,6 +60,7 @@ def test_each_source_overrides_the_one_before(build, monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_DEFAULT_TIMEZONE", "Asia/Tokyo")
     monkeypatch.setenv("SECRET_KEY", "unprefixed-environment")
     monkeypatch.setenv("PORTAL_SECRET_KEY", REAL_KEY)
+    monkeypatch.setenv("PORTAL_BASE_URL", PUBLIC)
 
     config = build(DEFAULT_TIMEZONE="America/Lima").config
 
@@ -105,14 +108,14 @@ def test_a_malformed_environment_value_is_refused_by_name(build, monkeypatch, va
 
 def session_cookie(app) -> str:
     """The Set-Cookie header of a page that starts a session (its form's CSRF token)."""
-    response = app.test_client().get("/register")
+    response = app.test_client().get("/register", base_url=app.config["BASE_URL"])
     assert response.status_code == 200
     (cookie,) = response.headers.getlist("Set-Cookie")
     return cookie
 
 
 def test_cookies_are_secure_httponly_and_lax_in_production(build):
-    app = build(ENV_NAME="production", SECRET_KEY=REAL_KEY)
+    app = build(ENV_NAME="production", SECRET_KEY=REAL_KEY, BASE_URL=PUBLIC)
 
     cookie = session_cookie(app)
 
@@ -129,3 +132,40 @@ def test_cookies_work_over_plain_http_in_development(build):
 
     assert "Secure" not in cookie
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_without_a_base_url_refuses_to_start(build):
+    with pytest.raises(ConfigError, match="set BASE_URL"):
+        build(ENV_NAME="production", SECRET_KEY=REAL_KEY)
+
+
+@pytest.mark.parametrize("url", ["mentoring.example.org", "ftp://example.org", "https://", "https://example.org/portal"])
+def test_a_base_url_that_is_not_an_address_is_refused(build, url):
+    with pytest.raises(ConfigError, match="BASE_URL must be an address"):
+        build(ENV_NAME="production", SECRET_KEY=REAL_KEY, BASE_URL=url)
+
+
+def test_production_answers_only_its_own_host(build):
+    client = build(ENV_NAME="production", SECRET_KEY=REAL_KEY, BASE_URL=PUBLIC + "/").test_client()
+
+    assert client.get("/accessibility", base_url=PUBLIC).status_code == 200
+    assert client.get("/accessibility", base_url="https://evil.example").status_code == 400
+
+
+def test_development_has_a_local_base_url_and_any_host(build):
+    app = build(ENV_NAME="development")
+
+    assert app.config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert app.test_client().get("/accessibility", base_url="http://localhost:8080").status_code == 200
+
+
+def test_production_without_redis_warns_that_limits_are_per_worker(build, caplog):
+    build(ENV_NAME="production", SECRET_KEY=REAL_KEY, BASE_URL=PUBLIC)
+
+    assert "REDIS_URL is not set" in caplog.text
+
+
+def test_production_with_redis_says_nothing_about_it(build, caplog):
+    build(ENV_NAME="production", SECRET_KEY=REAL_KEY, BASE_URL=PUBLIC, REDIS_URL="redis://127.0.0.1:6379/0")
+
+    assert "REDIS_URL" not in caplog.text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_mail import Message
 from sqlalchemy import CheckConstraint, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -184,12 +184,7 @@ def deliver_due(session: Session, now: datetime | None = None) -> tuple[int, int
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for an email: ``BASE_URL`` when set, else the current request's host."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        with current_app.test_request_context(base_url=base):
-            return url_for(endpoint, _external=True, **values)
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url="http://127.0.0.1:5000"):
+    """An absolute URL for an email or a feed, always on ``BASE_URL``: never on the request's
+    Host header, which whoever sends the request chooses."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         return url_for(endpoint, _external=True, **values)

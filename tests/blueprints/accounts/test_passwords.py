@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.blueprints.accounts import services
 from portal.core.mail import OutboxMessage
 from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
+from tests.helpers import outbox
 
 NEW = "a fresh long passphrase"
 
@@ -108,3 +109,16 @@ def test_change_password_emails_the_owner(browser, session):
     browser.submit({"current_password": PASSWORD, "password": NEW, "confirm_password": NEW}, button="Change password")
     subjects = session.scalars(select(OutboxMessage.subject).where(OutboxMessage.recipient == user.email)).all()
     assert "Your password was changed" in subjects
+
+
+def test_a_reset_link_points_at_the_portal_whatever_host_the_request_named(client, session):
+    make_user(session, email="known@example.org")
+    page = client.get("/forgot-password", base_url="http://evil.example").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    client.post("/forgot-password", data={"csrf_token": token, "email": "known@example.org"},
+                base_url="http://evil.example", headers={"X-Forwarded-Host": "evil.example"})
+
+    (message,) = outbox(session, "known@example.org")
+    assert "evil.example" not in message.text_body + (message.html_body or "")
+    assert "http://portal.test/reset-password/" in message.text_body
