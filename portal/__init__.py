@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config, features
-from portal.core import assets, security
+from portal.core import assets, routing, security
 from portal.core.background import start_thread
 from portal.core.features import Registry
 from portal.core.mail import deliver_due
@@ -54,6 +54,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     from portal.blueprints.accounts.services import load_session_user
 
+    routing.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

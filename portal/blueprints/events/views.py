@@ -25,6 +25,7 @@ from portal.blueprints.events.models import PROVISION_NAMES, PROVISIONS, Answer,
 from portal.core.db import column_length, utcnow
 from portal.core.htmx import done, render, render_form, wants_fragment
 from portal.core.permissions import Permission, require
+from portal.core.routing import MAX_ID, page_arg, parse_whole
 from portal.core.time import month_label, viewer_zone_name, zone
 from portal.extensions import db
 
@@ -57,7 +58,7 @@ def _filters() -> queries.Filters:
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 # Finding events
@@ -382,7 +383,7 @@ def attendance(event_id: int):
     event = _managed(event_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    ids = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
+    ids = {n for v in request.form.getlist("attended") if (n := parse_whole(v, MAX_ID)) is not None}
     try:
         count = services.mark_attendance(db.session, event, ids)
     except services.EventError as error:

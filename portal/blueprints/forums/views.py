@@ -21,6 +21,7 @@ from portal.blueprints.forums.models import Audience, Category, Notification, Po
 from portal.core.htmx import done, render, render_form
 from portal.core.mail import external_url
 from portal.core.permissions import Permission, can, require
+from portal.core.routing import id_arg, page_arg
 from portal.extensions import csrf, db
 
 bp = Blueprint("forums", __name__)
@@ -71,7 +72,7 @@ def _own_post(post_id: int) -> Post:
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _wants_preview() -> bool:
@@ -164,7 +165,7 @@ def new_thread(slug: str):
 def reply(thread_id: int):
     thread = _thread(thread_id)
     quoted = None
-    quote_id = request.values.get("quote", type=int)
+    quote_id = id_arg("quote")
     if quote_id:
         quoted = db.session.get(Post, quote_id)
         if quoted is None or quoted.thread_id != thread.id or not quoted.is_visible:

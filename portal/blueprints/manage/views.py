@@ -15,6 +15,7 @@ from portal.blueprints.manage import services
 from portal.core.db import utcnow
 from portal.core.htmx import done, render, render_form
 from portal.core.permissions import Permission, Role, require
+from portal.core.routing import page_arg
 from portal.extensions import db
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -31,7 +32,7 @@ def _people_filters() -> tuple[str | None, str, int]:
     if role not in (None, *Role):
         role = None
     query = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     return role, query, page
 
 

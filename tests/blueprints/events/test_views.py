@@ -653,3 +653,16 @@ def test_the_edit_form_shows_the_reply_by_time_in_the_events_zone(browser, sessi
     assert "The event has been saved." in text_of(browser.page)
     session.refresh(event)
     assert event.rsvp_deadline is None
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "99999999999999999999", "-1"])
+def test_attendance_ignores_ids_that_are_not_plain_numbers_in_range(browser, session, host, value):
+    started = make_event(session, hosts=[host], starts_in=-timedelta(minutes=30))
+    came = went(session, started, make_user(session))
+    sign_in(browser, host)
+    response = browser.client.post(f"/events/{started.id}/attendance",
+                                   data={"csrf_token": csrf_token(browser, f"/events/{started.id}"),
+                                         "attended": [value, str(came.id)]})
+    assert response.status_code == 303
+    session.refresh(came)
+    assert came.attended is True
