@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, g, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config, features
 from portal.core import assets, routing, security
 from portal.core.background import start_thread
+from portal.core.db import is_lock_timeout
 from portal.core.features import Registry
 from portal.core.mail import deliver_due
 from portal.core.navigation import navigation
@@ -23,7 +25,8 @@ from portal.core.text import excerpt, render_markdown
 from portal.core.time import clock, day_label, event_time_tag, group_by_day, month_label, time_tag
 from portal.extensions import compress, csrf, db, htmx, limiter, login_manager, mail
 
-ERROR_PAGES = (400, 403, 404, 405, 413, 422, 429, 500)
+ERROR_PAGES = (400, 403, 404, 405, 413, 422, 429, 500, 503)
+BUSY_RETRY_AFTER = 10  # seconds
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -158,6 +161,17 @@ def register_errors(app: Flask) -> None:
     def csrf_failed(error: CSRFError):
         security.log.warning("denied path=%s reason=csrf", request.path)
         return app_response("errors/400.html", 400, {"error": error, "csrf": True})
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        if not is_lock_timeout(error):
+            return server_error(error)
+        app.logger.warning("database busy on %s: %s", request.path, error.orig)
+        db.session.rollback()
+        g.read_only = True  # the page itself must not queue for the lock again
+        response = app_response("errors/503.html", 503, {"error": error})
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -74,6 +74,7 @@ DEFAULTS: dict[str, object] = {
     ],
     "COMPRESS_MIN_SIZE": 256,
     "SQL_ECHO": False,
+    "DATABASE_LOCK_TIMEOUT": 15,
     "EXPOSE_QUERY_COUNT": False,
     "TESTING": False,
 }

@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 from portal import create_app, schema
 from portal.blueprints.accounts import passwords
 from portal.extensions import db
-from tests.helpers import Browser, PortalTestClient
+from tests.helpers import Browser, PortalTestClient, test_settings
+from tests.live import live_server  # noqa: F401 (a fixture for every test that needs a live server)
 
 
 def _fresh_postgres(url: str) -> str:
@@ -37,23 +38,6 @@ def database_url(tmp_path_factory) -> str:
     if url:
         return _fresh_postgres(url)
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-
-
-def test_settings(database_url: str, **more) -> dict:
-    settings = {
-        "ENV_NAME": "testing",
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": database_url,
-        "RATELIMIT_ENABLED": False,
-        "BASE_URL": "http://portal.test",
-        "SERVER_NAME": None,
-    }
-    settings.update(more)
-    return settings
-
-
-test_settings.__test__ = False  # a helper, not a test, though its name says so
 
 
 @pytest.fixture(scope="session")

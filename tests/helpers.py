@@ -280,3 +280,20 @@ def links(markup: str) -> list[tuple[str, str]]:
 def main_of(markup: str) -> str:
     """The page's ``main`` element: what the feature itself renders."""
     return markup[markup.index("<main"):markup.index("</main>")]
+
+
+def test_settings(database_url: str, **more) -> dict:
+    settings = {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "RATELIMIT_ENABLED": False,
+        "BASE_URL": "http://portal.test",
+        "SERVER_NAME": None,
+    }
+    settings.update(more)
+    return settings
+
+
+test_settings.__test__ = False  # a helper, not a test, though its name says so

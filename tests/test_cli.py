@@ -19,7 +19,7 @@ from portal.core.db import utcnow
 from portal.core.mail import queue_email
 from portal.extensions import db
 from tests.blueprints.accounts.factories import make_user
-from tests.conftest import test_settings
+from tests.helpers import test_settings
 
 PASSPHRASE = "a long enough passphrase"
 DEMO_EMAILS = [account.email for account, _ in DEMO_PEOPLE]

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -68,6 +69,12 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+def is_lock_timeout(error: OperationalError) -> bool:
+    """True when the statement gave up waiting for another transaction's lock: SQLite's
+    busy timeout, or PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
+    return "database is locked" in str(error.orig) or getattr(error.orig, "sqlstate", None) == "55P03"
+
+
 def _wants_immediate() -> bool:
     """SQLite write transactions start IMMEDIATE so two writers never deadlock on upgrade.
 
@@ -78,6 +85,8 @@ def _wants_immediate() -> bool:
     query: under contention SQLite cannot turn a read into a write, and fails at once.
     """
     if has_request_context():
+        if g.get("read_only"):
+            return False
         return request.method in UNSAFE_METHODS or g.get("writes_on_read", False)
     return True
 
@@ -86,7 +95,7 @@ def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy issue BEGIN itself, so we can choose its kind.
@@ -96,7 +105,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
         cursor.execute("PRAGMA synchronous = NORMAL")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
@@ -125,21 +134,23 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
+        lock_timeout = float(app.config["DATABASE_LOCK_TIMEOUT"])
         options: dict = {"echo": app.config["SQL_ECHO"]}
         if url.startswith("sqlite"):
-            options["connect_args"] = {"check_same_thread": False, "timeout": 15}
+            options["connect_args"] = {"check_same_thread": False, "timeout": lock_timeout}
             if ":memory:" in url or url == "sqlite://":
                 options["poolclass"] = StaticPool
         else:
             options["pool_pre_ping"] = True
             # Server-side prepared statements switch PostgreSQL to generic plans after a few
             # runs, which made full-text search several times slower (bench/forums_bench.py).
-            options["connect_args"] = {"prepare_threshold": None}
+            options["connect_args"] = {"prepare_threshold": None,
+                                       "options": f"-c lock_timeout={int(lock_timeout * 1000)}"}
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         engine = create_engine(url, **options)
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, lock_timeout)
         event.listen(engine, "before_cursor_execute", _count_query)
         app.extensions["portal_db"] = _AppDatabase(engine=engine, bind=engine)
         app.before_request(_reset_query_count)

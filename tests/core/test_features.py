@@ -11,7 +11,7 @@ import pytest
 
 from portal import create_app, features
 from portal.core.features import Feature, NavEntry, NotificationKind, Registry
-from tests.conftest import test_settings
+from tests.helpers import test_settings
 
 CORE = Path(__file__).resolve().parents[2] / "portal" / "core"
 ALLOWED_FROM_CORE = ("portal.core", "portal.extensions", "portal.config")

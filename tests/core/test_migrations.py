@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from portal import schema
 from portal.core.db import Database
+from portal.config import DEFAULTS
 from portal.schema import is_search_object, metadata
 
 ALEMBIC_TABLE = "alembic_version"
@@ -25,7 +26,7 @@ ALEMBIC_TABLE = "alembic_version"
 def engine_like_the_app(url: str) -> Engine:
     """An engine set up exactly as the portal sets up its own (SQLite pragmas, driver)."""
     app = Flask(__name__)
-    app.config.update(DATABASE_URL=url, SQL_ECHO=False)
+    app.config.update(DATABASE_URL=url, SQL_ECHO=False, DATABASE_LOCK_TIMEOUT=DEFAULTS["DATABASE_LOCK_TIMEOUT"])
     Database().init_app(app)
     return app.extensions["portal_db"].engine
 

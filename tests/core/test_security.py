@@ -9,7 +9,7 @@ from portal.core.assets import fingerprint
 from portal.core.security import is_safe_redirect
 from portal.extensions import db
 from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
-from tests.conftest import test_settings
+from tests.helpers import test_settings
 from tests.helpers import Browser, PortalTestClient
 
 

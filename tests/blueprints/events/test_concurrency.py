@@ -1,208 +1,34 @@
-"""RSVPs under concurrent requests, through a live server: no oversell, no double RSVP.
-
-Each test starts the portal in a thread on a loopback port, on its own fresh
-database (a SQLite file in the test's folder, or ``<name>_live`` beside the
-PostgreSQL database ``PORTAL_TEST_DATABASE_URL`` names), so requests run in
-real threads with real connections and real commits, not inside the suite's
-rolled-back transaction. Every simulated person signs in over HTTP with their
-own cookie, reads the CSRF token from the event page's RSVP form, and then all
-of them post at once, released together by a barrier.
-"""
+"""RSVPs under concurrent requests, through a live server (tests/live.py): no oversell, no
+double RSVP. Every person reads the CSRF token from the event page's RSVP form, then all of
+them post at once."""
 
 from __future__ import annotations
 
-import http.client
 import re
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from argon2 import PasswordHasher
-from flask import Flask
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
-from werkzeug.serving import WSGIRequestHandler, make_server
+from sqlalchemy import select
 
-from portal import create_app, schema
-from portal.blueprints.accounts import passwords
 from portal.blueprints.accounts.models import User
 from portal.blueprints.events import services
 from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
 from portal.core.db import utcnow
 from portal.core.mail import OutboxMessage
-from portal.core.permissions import Role
-from portal.extensions import db
-from tests.conftest import test_settings
-from tests.helpers import forms_in
+from tests.live import TIMEOUT, LiveServer, Person, Reply, all_at_once, members
 
 pytestmark = pytest.mark.live
 
-PASSWORD = "correct horse battery"
 CAPACITY = 5
 PEOPLE = 60
-TIMEOUT = 30  # seconds, for every request and every wait
-# Argon2 at its real cost takes most of a second here; the live server runs in
-# this process, so the test swaps in a cheap hasher (hash, verify and rehash
-# checks all agree, so signing in does not rehash).
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
-# The live server
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
-def _live_database(base_url: str, folder) -> tuple[str, Callable[[], None]]:
-    """A fresh database for the live server, and how to remove it afterwards."""
-    if not base_url.startswith("postgresql"):
-        return "sqlite:///" + str(folder / "live.sqlite3"), lambda: None
-    parsed = make_url(base_url)
-    name = f"{parsed.database}_live"
-    admin_url = parsed.set(database="postgres", drivername="postgresql+psycopg")
-
-    def admin(statement: str) -> None:
-        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.execute(text(statement))
-        finally:
-            engine.dispose()
-
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{name}"')
-    return (parsed.set(database=name).render_as_string(hide_password=False),
-            lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@dataclass
-class LiveServer:
-    app: Flask
-    host: str
-    port: int
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """The app's session in an app context; commit it yourself."""
-        with self.app.app_context():
-            yield db.session
-
-    def person(self, email: str) -> Person:
-        return Person(self, email)
-
-
-@pytest.fixture
-def live_server(database_url, tmp_path, monkeypatch) -> Iterator[LiveServer]:
-    monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHER)
-    url, drop = _live_database(database_url, tmp_path)
-    app = create_app(test_settings(url), instance_path=str(tmp_path / "instance"))
-    engine = db.state(app).engine
-    server = None
-    try:
-        schema.upgrade(engine)
-        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-        thread = threading.Thread(target=server.serve_forever, name="live-portal", daemon=True)
-        thread.start()
-        yield LiveServer(app, "127.0.0.1", server.server_port)
-    finally:
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-            thread.join(TIMEOUT)
-        engine.dispose()
-        drop()
-
-
-# A person with a browser's cookie jar, speaking plain HTTP
-
-
-@dataclass
-class Reply:
-    status: int
-    location: str
-    body: str
-
-
-class Person:
-    def __init__(self, server: LiveServer, email: str) -> None:
-        self.server = server
-        self.email = email
-        self.cookies: dict[str, str] = {}
-        self.csrf_token = ""
-
-    def connection(self) -> http.client.HTTPConnection:
-        connection = http.client.HTTPConnection(self.server.host, self.server.port, timeout=TIMEOUT)
-        connection.connect()
-        return connection
-
-    def request(self, method: str, path: str, form: dict | None = None,
-                connection: http.client.HTTPConnection | None = None) -> Reply:
-        """One request on a new (or the given, already open) connection; cookies kept."""
-        connection = connection or self.connection()
-        try:
-            headers = {"Connection": "close"}
-            if self.cookies:
-                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            body = None
-            if form is not None:
-                body = urlencode(form)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            data = response.read().decode("utf-8")
-            for cookie in response.headers.get_all("Set-Cookie") or []:
-                name, _, value = cookie.split(";", 1)[0].partition("=")
-                if value and "max-age=0" not in cookie.lower():
-                    self.cookies[name.strip()] = value
-                else:
-                    self.cookies.pop(name.strip(), None)
-            return Reply(response.status, response.headers.get("Location", ""), data)
-        finally:
-            connection.close()
-
-    def sign_in(self) -> None:
-        page = self.request("GET", "/sign-in")
-        form = next(f for f in forms_in(page.body) if f.method == "post" and "password" in dict(f.fields))
-        fields = dict(form.fields) | {"email": self.email, "password": PASSWORD}
-        reply = self.request("POST", urlsplit(form.action).path or "/sign-in", fields)
-        assert reply.status == 303, f"{self.email} could not sign in: {reply.status}"
-
-    def open_event(self, event_id: int) -> str:
-        """Load the event page and keep the RSVP form's CSRF token; returns the page."""
-        page = self.request("GET", f"/events/{event_id}")
-        assert page.status == 200, page.status
-        rsvp_forms = [f for f in forms_in(page.body) if urlsplit(f.action).path == f"/events/{event_id}/rsvp"]
-        assert rsvp_forms, f"{self.email} sees no RSVP form on event {event_id}"
-        self.csrf_token = dict(rsvp_forms[0].fields)["csrf_token"]
-        return page.body
-
-    def rsvp_form(self, answer: str) -> dict:
-        return {"csrf_token": self.csrf_token, "answer": answer, "needs_other": ""}
-
-
-# Data
-
-
-def _members(server: LiveServer, count: int, prefix: str) -> list[str]:
-    shared = passwords.hash_password(PASSWORD)  # hashed once, cheaply: see CHEAP_HASHER
-    emails = [f"{prefix}{n:03d}@live.example.org" for n in range(count)]
-    with server.session() as session:
-        session.add_all(
-            User(email=email, display_name=f"Live {prefix} {n:03d}", password_hash=shared,
-                 role=Role.MEMBER.value, email_verified_at=utcnow())
-            for n, email in enumerate(emails)
-        )
-        session.commit()
-    return emails
+def rsvp_form(person: Person, answer: str) -> dict:
+    return {"csrf_token": person.csrf_token, "answer": answer, "needs_other": ""}
 
 
 def _event(server: LiveServer, capacity: int = CAPACITY) -> int:
@@ -223,34 +49,11 @@ def _ready(server: LiveServer, emails: list[str], event_id: int) -> list[Person]
 
     def prepare(person: Person) -> Person:
         person.sign_in()
-        person.open_event(event_id)
+        person.hold_token(f"/events/{event_id}", f"/events/{event_id}/rsvp")
         return person
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         return list(pool.map(prepare, people, timeout=TIMEOUT * 2))
-
-
-def _all_at_once(jobs: list[tuple[Person, str, dict]]) -> list[Reply]:
-    """Send every (person, path, form) POST at the same moment; the replies in order.
-
-    Each thread opens its connection first, then waits at the barrier, so the
-    requests leave together.
-    """
-    barrier = threading.Barrier(len(jobs), timeout=TIMEOUT)
-
-    def send(job: tuple[Person, str, dict]) -> Reply:
-        person, path, form = job
-        connection = person.connection()
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:
-            connection.close()
-            raise
-        return person.request("POST", path, form, connection=connection)
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = [pool.submit(send, job) for job in jobs]
-        return [future.result(timeout=TIMEOUT * 2) for future in futures]
 
 
 @dataclass
@@ -322,11 +125,11 @@ def _positions_on_pages(people: list[Person], event_id: int) -> dict[str, str]:
 
 
 def test_simultaneous_rsvps_never_oversell(live_server):
-    emails = _members(live_server, PEOPLE, "crowd")
+    emails = members(live_server, PEOPLE, "crowd")
     event_id = _event(live_server)
     people = _ready(live_server, emails, event_id)
 
-    replies = _all_at_once([(p, f"/events/{event_id}/rsvp", p.rsvp_form("going")) for p in people])
+    replies = all_at_once([(p, f"/events/{event_id}/rsvp", rsvp_form(p, "going")) for p in people])
 
     _assert_all_redirected(replies, event_id)
     state = _state(live_server, event_id)
@@ -350,12 +153,12 @@ def test_simultaneous_rsvps_never_oversell(live_server):
 
 
 def test_double_submit_makes_one_rsvp(live_server):
-    [email] = _members(live_server, 1, "eager")
+    [email] = members(live_server, 1, "eager")
     event_id = _event(live_server)
     [person] = _ready(live_server, [email], event_id)
-    form = person.rsvp_form("going")
+    form = rsvp_form(person, "going")
 
-    replies = _all_at_once([(person, f"/events/{event_id}/rsvp", form) for _ in range(10)])
+    replies = all_at_once([(person, f"/events/{event_id}/rsvp", form) for _ in range(10)])
 
     _assert_all_redirected(replies, event_id)
     state = _state(live_server, event_id)
@@ -370,7 +173,7 @@ def test_cancellations_racing_new_replies_promote_in_order(live_server):
     """Three of the five going cancel while five newcomers say yes: the first three
     on the waiting list take the freed places, the newcomers queue behind."""
     going, waiting, newcomers = 5, 10, 5
-    emails = _members(live_server, going + waiting + newcomers, "race")
+    emails = members(live_server, going + waiting + newcomers, "race")
     event_id = _event(live_server)
     with live_server.session() as session:
         event = session.get(Event, event_id)
@@ -385,11 +188,11 @@ def test_cancellations_racing_new_replies_promote_in_order(live_server):
     cancellers = emails[:3]
     joiners = emails[going + waiting:]
     people = {p.email: p for p in _ready(live_server, cancellers + joiners, event_id)}
-    jobs = [(people[e], f"/events/{event_id}/rsvp", people[e].rsvp_form("not_going")) for e in cancellers]
-    jobs += [(people[e], f"/events/{event_id}/rsvp", people[e].rsvp_form("going")) for e in joiners]
+    jobs = [(people[e], f"/events/{event_id}/rsvp", rsvp_form(people[e], "not_going")) for e in cancellers]
+    jobs += [(people[e], f"/events/{event_id}/rsvp", rsvp_form(people[e], "going")) for e in joiners]
     jobs.sort(key=lambda job: job[0].email[::-1])  # interleave cancellers and joiners
 
-    replies = _all_at_once(jobs)
+    replies = all_at_once(jobs)
 
     _assert_all_redirected(replies, event_id)
     after = _state(live_server, event_id)

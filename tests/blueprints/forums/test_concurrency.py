@@ -7,25 +7,15 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.blueprints.forums import services
 from portal.blueprints.forums.models import Category, Helpful, Post, Thread
-from tests.blueprints.events import test_concurrency as live
-from tests.blueprints.events.test_concurrency import (
-    TIMEOUT,
-    LiveServer,
-    Person,
-    _all_at_once,
-    _members,
-)
-from tests.helpers import forms_in
+from tests.live import TIMEOUT, LiveServer, Person, all_at_once, members
 
 pytestmark = pytest.mark.live
-live_server = live.live_server  # the fixture: a portal on a loopback port, on its own database
 
 PEOPLE = 24
 
@@ -48,10 +38,7 @@ def _ready(server: LiveServer, emails: list[str], thread_id: int) -> list[Person
     def prepare(email: str) -> Person:
         person = server.person(email)
         person.sign_in()
-        page = person.request("GET", f"/forums/t/{thread_id}")
-        assert page.status == 200, page.status
-        form = next(f for f in forms_in(page.body) if urlsplit(f.action).path == f"/forums/t/{thread_id}/reply")
-        person.csrf_token = dict(form.fields)["csrf_token"]
+        person.hold_token(f"/forums/t/{thread_id}", f"/forums/t/{thread_id}/reply")
         return person
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -59,10 +46,10 @@ def _ready(server: LiveServer, emails: list[str], thread_id: int) -> list[Person
 
 
 def test_simultaneous_replies_are_numbered_once_each(live_server):
-    _members(live_server, 1, "author")
+    members(live_server, 1, "author")
     category_id, thread_id, _ = _thread(live_server)
-    people = _ready(live_server, _members(live_server, PEOPLE, "replier"), thread_id)
-    replies = _all_at_once([(p, f"/forums/t/{thread_id}/reply",
+    people = _ready(live_server, members(live_server, PEOPLE, "replier"), thread_id)
+    replies = all_at_once([(p, f"/forums/t/{thread_id}/reply",
                              {"csrf_token": p.csrf_token, "body": f"Reply from {p.email}", "action": "post"})
                             for p in people])
     assert Counter(r.status for r in replies) == Counter({303: PEOPLE})
@@ -78,10 +65,10 @@ def test_simultaneous_replies_are_numbered_once_each(live_server):
 
 
 def test_readers_are_never_turned_away_while_others_post(live_server):
-    _members(live_server, 1, "author")
+    members(live_server, 1, "author")
     _, thread_id, _ = _thread(live_server)
-    writers = _ready(live_server, _members(live_server, PEOPLE // 2, "writer"), thread_id)
-    readers = _ready(live_server, _members(live_server, PEOPLE // 2, "reader"), thread_id)
+    writers = _ready(live_server, members(live_server, PEOPLE // 2, "writer"), thread_id)
+    readers = _ready(live_server, members(live_server, PEOPLE // 2, "reader"), thread_id)
     barrier = threading.Barrier(len(writers) + len(readers), timeout=TIMEOUT)
 
     def write(person: Person) -> int:
@@ -104,12 +91,12 @@ def test_readers_are_never_turned_away_while_others_post(live_server):
 
 
 def test_simultaneous_helpful_marks_are_all_counted_once(live_server):
-    _members(live_server, 1, "author")
+    members(live_server, 1, "author")
     _, thread_id, post_id = _thread(live_server)
-    people = _ready(live_server, _members(live_server, PEOPLE, "fan"), thread_id)
+    people = _ready(live_server, members(live_server, PEOPLE, "fan"), thread_id)
     jobs = [(p, f"/forums/p/{post_id}/helpful", {"csrf_token": p.csrf_token}) for p in people]
     # Each person presses twice at once: one mark wins, the other takes it away, or both agree.
-    replies = _all_at_once(jobs + jobs)
+    replies = all_at_once(jobs + jobs)
     assert Counter(r.status for r in replies) == Counter({303: 2 * PEOPLE})
     with live_server.session() as session:
         post = session.get(Post, post_id)
