@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
@@ -94,6 +95,28 @@ class Choice(RadioField):
             super().pre_validate(form)
         except ValidationError as error:
             raise ValidationError(self.message) from error
+
+
+class WebLink:
+    """Only http and https links, with a host."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            parts = urlsplit(field.data)
+        except ValueError:  # "https://[::1", or a host that changes under NFKC normalisation
+            parts = None
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(c.isspace() for c in field.data)
+        ):
+            raise ValidationError(f"Enter the {self.label} as a web address starting with https://")
 
 
 class ConfirmForm(FlaskForm):

@@ -46,7 +46,10 @@ def is_safe_redirect(target: str | None) -> bool:
         return False
     if "\\" in target or any(ord(c) < 32 for c in target):
         return False
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "https://[::1", or a host that changes under NFKC ("//℀.example")
+        return False
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
 
 

@@ -1,16 +1,16 @@
 """Headers, CSRF, rate limits, request size, assets and error pages."""
 
 import logging
+from urllib.parse import quote
 
 import pytest
 
 from portal import create_app, schema
 from portal.core.assets import fingerprint
 from portal.core.security import is_safe_redirect
-from portal.extensions import db
+from portal.extensions import db, limiter
 from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
-from tests.helpers import test_settings
-from tests.helpers import Browser, PortalTestClient
+from tests.helpers import Browser, PortalTestClient, test_settings
 
 
 def assert_security_headers(response):
@@ -80,7 +80,8 @@ def test_actions_refuse_get(client, path):
 @pytest.mark.parametrize(
     ("target", "safe"),
     [("/account", True), ("/a?b=c", True), ("//evil.example", False), ("https://evil.example", False),
-     ("/\\evil", False), ("", False), (None, False), ("account", False), ("/\tx", False)],
+     ("/\\evil", False), ("", False), (None, False), ("account", False), ("/\tx", False),
+     ("//\u2100.example", False), ("https://[::1", False), ("/ok?next=https://[::1", True)],
 )
 def test_safe_redirects(target, safe):
     assert is_safe_redirect(target) is safe
@@ -124,7 +125,10 @@ def limited_app(tmp_path):
     )
     application.test_client_class = PortalTestClient
     schema.upgrade(db.state(application).engine)
-    return application
+    yield application
+    # Flask-Limiter keeps "enabled" on its one extension object, so the last app set up
+    # decides for every app in the process: give the suite's own app its setting back.
+    limiter.enabled = False
 
 
 def _sign_in_attempt(browser, email, password="wrong password"):
@@ -181,3 +185,21 @@ def test_forbidden_request_is_logged(browser, session, caplog):
     with caplog.at_level(logging.WARNING, "portal.security"):
         assert browser.get("/manage/").status_code == 403
     assert "denied path=/manage/ status=403" in caplog.text
+
+
+@pytest.mark.parametrize("target", ["//%E2%84%80.example", "https://[::1", "//\u2100.example"])
+def test_sign_in_with_a_malformed_next_address_goes_home(browser, session, target):
+    user = make_user(session)
+    browser.get(f"/sign-in?next={quote(target, safe='%')}")
+    response = browser.submit({"email": user.email, "password": PASSWORD}, button="Sign in", follow=False)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["//%E2%84%80.example", "https://[::1", "//\u2100.example"])
+def test_sign_in_with_a_malformed_next_address_goes_home(browser, session, target):
+    user = make_user(session)
+    browser.get(f"/sign-in?next={quote(target, safe='%')}")
+    response = browser.submit({"email": user.email, "password": PASSWORD}, button="Sign in", follow=False)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"

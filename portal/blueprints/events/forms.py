@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
@@ -15,7 +14,7 @@ from portal.blueprints.events.models import MAX_CAPACITY, PROVISIONS, Event, Eve
 # Typed as one line and stored as separate topics, or emailed and not stored.
 TOPICS_MAX = 300
 CANCEL_REASON_MAX = 1000
-from portal.core.forms import Choice, MaxLength, PlainText, Required, TimeZone, strip
+from portal.core.forms import Choice, MaxLength, PlainText, Required, TimeZone, WebLink, strip
 from portal.core.time import zone
 
 
@@ -71,24 +70,6 @@ class TimeField(StringField):
     def pre_validate(self, form) -> None:
         if self.data and parse_time(self.data) is None:
             raise ValidationError(f"Enter the {self.what} as hours and minutes, like 18:30")
-
-
-class WebLink:
-    """Only http and https links, with a host."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-
-    def __call__(self, form, field) -> None:
-        if not field.data:
-            return
-        parts = urlsplit(field.data)
-        if (
-            parts.scheme not in ("http", "https")
-            or not parts.netloc
-            or any(c.isspace() for c in field.data)
-        ):
-            raise ValidationError(f"Enter the {self.label} as a web address starting with https://")
 
 
 def provision_fields(cls):
