@@ -194,12 +194,3 @@ def test_sign_in_with_a_malformed_next_address_goes_home(browser, session, targe
     response = browser.submit({"email": user.email, "password": PASSWORD}, button="Sign in", follow=False)
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
-
-
-@pytest.mark.parametrize("target", ["//%E2%84%80.example", "https://[::1", "//\u2100.example"])
-def test_sign_in_with_a_malformed_next_address_goes_home(browser, session, target):
-    user = make_user(session)
-    browser.get(f"/sign-in?next={quote(target, safe='%')}")
-    response = browser.submit({"email": user.email, "password": PASSWORD}, button="Sign in", follow=False)
-    assert response.status_code == 303
-    assert response.headers["Location"] == "/"
