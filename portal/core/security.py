@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_login import current_user, user_unauthorized
 
 log = logging.getLogger("portal.security")
@@ -68,10 +68,29 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def has_control_characters(text: str) -> bool:
+    """Control characters other than tab and line breaks: nobody types them, and PostgreSQL
+    refuses NUL in text outright."""
+    return any(ord(c) < 32 and c not in "\t\n\r" or c == "\x7f" for c in text)
+
+
+def refuse_control_characters_in_the_address() -> None:
+    """A query parameter (a filter, a search) with a control character is a bad request,
+    answered once here for every route rather than as an error deep in a query."""
+    if any(has_control_characters(k) or has_control_characters(v) for k, v in request.args.items(multi=True)):
+        log_denial("control-characters")
+        abort(400)
+
+
+def log_denial(reason: str) -> None:
+    log.warning("denied path=%s reason=%s address=%s", request.path, reason, client_address())
+
+
 def _log_sign_in_required(_app: Flask, **_extra) -> None:
     log.warning("denied path=%s status=401 reason=signed-out address=%s", request.path, client_address())
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_control_characters_in_the_address)
     app.after_request(add_security_headers)
     user_unauthorized.connect(_log_sign_in_required, app)

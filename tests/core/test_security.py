@@ -194,3 +194,16 @@ def test_sign_in_with_a_malformed_next_address_goes_home(browser, session, targe
     response = browser.submit({"email": user.email, "password": PASSWORD}, button="Sign in", follow=False)
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("path", [
+    "/events/?topic=%00", "/events/?format=a%00b", "/forums/search?q=mentor%00", "/forums/?x%01=1",
+    "/events/past?page=%1b",
+])
+def test_a_control_character_in_the_address_is_a_bad_request(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+
+
+def test_tabs_and_line_breaks_in_the_address_are_allowed(client):
+    assert client.get("/forums/search?q=finding%09a%0Amentor").status_code == 200
