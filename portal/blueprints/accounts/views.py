@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.blueprints.accounts import services
@@ -79,12 +79,13 @@ def register():
         participation=form.participation.data,
     )
     db.session.commit()
-    return redirect(url_for("accounts.check_email", sent_to=form.email.data), code=303)
+    session["sent_to"] = form.email.data
+    return redirect(url_for("accounts.check_email"), code=303)
 
 
 @bp.get("/register/check-your-email")
 def check_email():
-    return render("accounts/check_email.html", sent_to=request.args.get("sent_to", "")[:320])
+    return render("accounts/check_email.html", sent_to=session.get("sent_to"))
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
@@ -179,12 +180,15 @@ def forgot_password():
         return render("accounts/forgot_password.html", form=form)
     services.request_password_reset(db.session, form.email.data)
     db.session.commit()
-    return redirect(url_for("accounts.reset_sent", sent_to=form.email.data), code=303)
+    session["sent_to"] = form.email.data
+    return redirect(url_for("accounts.reset_sent"), code=303)
 
 
 @bp.get("/forgot-password/sent")
 def reset_sent():
-    return render("accounts/reset_sent.html", sent_to=request.args.get("sent_to", "")[:320])
+    # Only the address this browser submitted: one in the link would let anyone put their
+    # words on this page under the portal's name.
+    return render("accounts/reset_sent.html", sent_to=session.get("sent_to"))
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])

@@ -180,3 +180,18 @@ def test_signed_in_people_are_sent_home_from_register(browser, session):
     sign_in(browser, make_user(session))
     response = browser.get("/register")
     assert response.status_code == 302
+
+
+def test_the_check_your_email_page_names_only_the_address_this_browser_gave(browser, app):
+    browser.follow(register(browser, email="new.person@example.org"))
+    assert "new.person@example.org" in browser.html
+    forged = app.test_client().get("/register/check-your-email?sent_to=Call+0800+to+claim+your+prize").get_data(as_text=True)
+    assert "0800" not in forged and "the address you gave" in forged
+
+
+def test_the_reset_sent_page_names_only_the_address_this_browser_gave(browser, app):
+    browser.get("/forgot-password")
+    browser.submit({"email": "someone@example.org"}, button="Send the link")
+    assert "someone@example.org" in browser.html
+    forged = app.test_client().get("/forgot-password/sent?sent_to=Your+account+is+closed").get_data(as_text=True)
+    assert "closed" not in forged and "that address" in forged
