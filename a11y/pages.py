@@ -163,6 +163,8 @@ register(
                  {"password": "short", "confirm_password": "different"}),
     PageState("accounts.reset_password", "signed out, broken link", None, "/reset-password/not-a-real-token",
               status=400),
+    PageState("accounts.unlock", "signed out, working link", None, link("unlock")),
+    PageState("accounts.unlock", "signed out, broken link", None, "/sign-in/unlock/not-a-real-token", status=400),
     PageState("accounts.settings", "member", "member", "/account"),
     PageState("accounts.settings", "unconfirmed member", "unverified", "/account"),
     PageState("accounts.settings", "member changing their email address", "pending", "/account"),

@@ -215,14 +215,17 @@ class LivePortal:
 
     def _links(self) -> dict[str, str]:
         """Working links of each kind the portal emails, made as its own mail makes them."""
-        with self.session() as session:
-            services.request_password_reset(session, data.ACCOUNTS["member"])
-            session.commit()
-        return {
+        links = {
             "verify": self.mail_link(data.ACCOUNTS["unverified"], "/verify/"),
-            "reset": self.mail_link(data.ACCOUNTS["member"], "/reset-password/"),
             "confirm-email": self.mail_link(data.NEW_ADDRESS, "/email/confirm/"),
         }
+        for name, send, prefix in (("reset", services.request_password_reset, "/reset-password/"),
+                                   ("unlock", services.send_unlock_link, "/sign-in/unlock/")):
+            with self.session() as session:
+                send(session, data.ACCOUNTS["member"])
+                session.commit()
+            links[name] = self.mail_link(data.ACCOUNTS["member"], prefix)
+        return links
 
     def grow(self, factor: int) -> None:
         """Multiply the data ``factor`` times over, feature by feature (``data.GROWTH``)."""

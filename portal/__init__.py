@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from flask import Flask, g, make_response, render_template, request
 from flask_limiter.errors import RateLimitExceeded
@@ -124,6 +123,8 @@ def register_cli(app: Flask) -> None:
 
 
 def _error_page(error: HTTPException):
+    if error.response is not None:  # a page of its own, made where the error was raised
+        return error.response
     code = error.code or 500
     context = {"error": error}
     if isinstance(error, RateLimitExceeded):
@@ -138,9 +139,7 @@ def _error_page(error: HTTPException):
 
 def _retry_after_minutes() -> int:
     current = limiter.current_limit
-    if current is None:
-        return 15
-    return max(1, round((current.reset_at - time.time()) / 60))
+    return 15 if current is None else security.minutes_until(current.reset_at)
 
 
 def app_response(template: str, code: int, context: dict):

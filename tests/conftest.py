@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app, schema
 from portal.blueprints.accounts import passwords
-from portal.extensions import db
+from portal.extensions import db, limiter
 from tests.helpers import Browser, PortalTestClient, test_settings
 from tests.live import live_server  # noqa: F401 (a fixture for every test that needs a live server)
 
@@ -95,3 +95,21 @@ def client(app):
 def browser(client):
     """A test client that fills in and submits the real forms on each page."""
     return Browser(client)
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    """An app with small limits, on a database of its own so its writes never wait on
+    the test's transaction."""
+    application = create_app(
+        test_settings(f"sqlite:///{tmp_path}/limits.sqlite3", RATELIMIT_ENABLED=True, RATELIMIT_SIGNIN="4 per minute",
+                      RATELIMIT_SIGNIN_PAIR="2 per minute", RATELIMIT_SIGNIN_ACCOUNT="3 per minute", RATELIMIT_REGISTER="1 per minute",
+                      RATELIMIT_EMAIL="1 per minute"),
+        instance_path=str(tmp_path),
+    )
+    application.test_client_class = PortalTestClient
+    schema.upgrade(db.state(application).engine)
+    yield application
+    # Flask-Limiter keeps "enabled" on its one extension object, so the last app set up
+    # decides for every app in the process: give the suite's own app its setting back.
+    limiter.enabled = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -38,6 +39,11 @@ STATIC_HEADERS = {
 def client_address() -> str:
     """The address rate limits count against (the proxy's ProxyFix sets ``remote_addr``)."""
     return request.remote_addr or "unknown"
+
+
+def minutes_until(reset_at: float) -> int:
+    """Whole minutes, at least one, until a rate limit's window resets (``reset_at``, epoch seconds)."""
+    return max(1, round((reset_at - time.time()) / 60))
 
 
 def is_safe_redirect(target: str | None) -> bool:

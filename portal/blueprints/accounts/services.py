@@ -167,6 +167,26 @@ def request_password_reset(session: Session, email: str) -> None:
     )
 
 
+def send_unlock_link(session: Session, email: str) -> None:
+    """Email the owner of ``email`` (when it has an account) a link that lets one browser
+    past the pause on the account's sign-ins; say nothing either way."""
+    user = find_by_email(session, email)
+    if user is None or user.is_deleted:
+        return
+    token = tokens.make_token(tokens.UNLOCK_SIGN_IN, {"id": user.id, "email": normalise_email(user.email)})
+    _mail(session, user, user.email, "Someone is trying to sign in to your account", "accounts/unlock",
+          unlock_url=external_url("accounts.unlock", token=token))
+
+
+def unlocked_address(session: Session, token: str, max_age: int) -> str:
+    """The address an emailed unlock link was made for, while the account still has it."""
+    payload = tokens.read_token(tokens.UNLOCK_SIGN_IN, token, max_age)
+    user = session.get(User, payload.get("id"))
+    if user is None or user.is_deleted or normalise_email(user.email or "") != payload.get("email"):
+        raise tokens.TokenError("invalid")
+    return payload["email"]
+
+
 def user_for_reset(session: Session, token: str, max_age: int) -> User:
     payload = tokens.read_token(tokens.RESET_PASSWORD, token, max_age)
     user = session.get(User, payload.get("id"))

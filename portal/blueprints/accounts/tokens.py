@@ -16,6 +16,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"
 CHANGE_EMAIL = "change-email"
+UNLOCK_SIGN_IN = "unlock-sign-in"
+UNLOCKED_BROWSER = "unlocked-browser"
 
 
 class TokenError(Exception):

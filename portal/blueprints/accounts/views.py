@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from limits import parse
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.blueprints.accounts import services
@@ -20,13 +32,15 @@ from portal.blueprints.accounts.forms import (
     SignInForm,
 )
 from portal.blueprints.accounts.models import User
-from portal.blueprints.accounts.tokens import TokenError
+from portal.blueprints.accounts.tokens import UNLOCKED_BROWSER, TokenError, make_token, read_token
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import done, render, render_form
-from portal.core.security import client_address, safe_next
+from portal.core.security import client_address, minutes_until, safe_next
 from portal.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
+UNLOCK_COOKIE = "unlocked"
+UNLOCK_EMAILS = parse("1 per hour")  # per address, however often its sign-ins are paused
 log = logging.getLogger("portal.accounts")
 
 TOKEN_PROBLEMS = {
@@ -43,6 +57,38 @@ def _limit(name: str):
 
 def _posted_email() -> str:
     return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _posted_email_from_here() -> str:
+    return f"{_posted_email()} from:{client_address()}"
+
+
+def _unlocked_here() -> bool:
+    """This browser carries the cookie the owner's emailed link set for the posted address."""
+    cookie = request.cookies.get(UNLOCK_COOKIE)
+    if not cookie:
+        return False
+    try:
+        payload = read_token(UNLOCKED_BROWSER, cookie, _unlock_cookie_age())
+    except TokenError:
+        return False
+    return payload.get("email") == services.normalise_email(request.form.get("email", ""))
+
+
+def _unlock_cookie_age() -> int:
+    return int(current_app.config["REMEMBER_COOKIE_DAYS"]) * 24 * 3600
+
+
+def _account_paused(breach) -> Response:
+    """Too many failures for the posted address from everywhere: its owner gets a link (at
+    most one an hour) that lets their own browser in; everyone else waits."""
+    email = services.normalise_email(request.form.get("email", ""))
+    if limiter.limiter.hit(UNLOCK_EMAILS, "unlock-email", email):
+        services.send_unlock_link(db.session, email)
+        db.session.commit()
+    log.warning("sign-ins paused for an account address=%s", client_address())
+    page = render_template("accounts/paused.html", retry_after=minutes_until(breach.reset_at))
+    return make_response(page, 429)
 
 
 def _failed(response) -> bool:
@@ -125,10 +171,16 @@ def resend_verification():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), key_func=_posted_email, methods=["POST"],
+@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(_limit("RATELIMIT_SIGNIN_PAIR"), key_func=_posted_email_from_here, methods=["POST"],
                deduct_when=_failed)
+@limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), key_func=_posted_email, methods=["POST"],
+               deduct_when=_failed, exempt_when=_unlocked_here, on_breach=_account_paused)
 def sign_in():
+    """Only failures count against the limits, so a roomful of people on one network can
+    sign in. Failures per address, and per account from one address, slow guessing; the
+    account's own ceiling (failures from everywhere) cannot lock its owner out, since
+    their emailed link lets their browser past it."""
     next_url = safe_next(request.values.get("next"), url_for("pages.home"))
     if current_user.is_authenticated:
         return redirect(next_url)
@@ -145,6 +197,25 @@ def sign_in():
     db.session.commit()
     _sign_in(user, remember=form.remember.data)
     return redirect(next_url, code=303)
+
+
+@bp.route("/sign-in/unlock/<token>", methods=["GET", "POST"])
+def unlock(token: str):
+    """GET shows a button (mail scanners open links); POST lets this browser sign in to the
+    account while its sign-ins are paused for everyone else."""
+    try:
+        email = services.unlocked_address(db.session, token, current_app.config["SIGNIN_UNLOCK_MAX_AGE"])
+    except TokenError as error:
+        return render("accounts/token_problem.html", problem=TOKEN_PROBLEMS[error.reason], unlock=True,
+                      status=400)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render("accounts/unlock.html", form=form)
+    response = done(url_for("accounts.sign_in"), "This browser can sign in to your account now.")
+    response.set_cookie(UNLOCK_COOKIE, make_token(UNLOCKED_BROWSER, {"email": email}),
+                        max_age=_unlock_cookie_age(), path=url_for("accounts.sign_in"), httponly=True,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
+    return response
 
 
 @bp.post("/sign-out")
