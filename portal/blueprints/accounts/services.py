@@ -59,6 +59,9 @@ def register(
     """
     existing = find_by_email(session, email)
     if existing is not None:
+        # The same work as a new account (hashing is most of it), so the time taken does
+        # not tell whether the address is registered.
+        passwords.hash_password(password)
         _mail(
             session,
             existing,
@@ -243,6 +246,8 @@ def confirm_email_change(session: Session, token: str, max_age: int) -> User:
     if payload.get("fp") != tokens.fingerprint(user.id, user.email):
         raise tokens.TokenError("used")
     new_email = payload["new"]
+    if new_email != user.pending_email:
+        raise tokens.TokenError("superseded")
     if find_by_email(session, new_email) is not None:
         raise tokens.TokenError("taken")
     old_email = user.email
@@ -278,9 +283,13 @@ def delete_account(session: Session, user: User, password: str) -> None:
 
 
 def count_admins(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.deleted_at.is_(None))
-    )
+    """How many admins there are, with their rows locked until the transaction ends, so two
+    admins demoting each other at once cannot both see the other still there (SQLite's write
+    transactions are already one at a time)."""
+    query = select(User.id).where(User.role == Role.ADMIN.value, User.deleted_at.is_(None))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return len(session.scalars(query).all())
 
 
 def set_role(session: Session, user: User, role: Role) -> None:

@@ -48,6 +48,7 @@ TOKEN_PROBLEMS = {
     "used": "This link has already been used.",
     "invalid": "This link is not valid. Check you copied all of it.",
     "taken": "Another account now uses that email address.",
+    "superseded": "You have asked to change to a different address since; use the link in the newest email.",
 }
 
 
@@ -100,6 +101,8 @@ def _apply_error(form, error: services.AccountError) -> None:
 
 
 def _sign_in(user: User, remember: bool = False) -> None:
+    # A new form token with the new session: one seen before signing in is worth nothing after.
+    session.pop("csrf_token", None)
     login_user(user, remember=remember)
     log.info("sign-in user=%s address=%s", user.id, client_address())
 

@@ -173,3 +173,23 @@ def test_the_last_admin_cannot_delete_themselves(browser, session):
     response = browser.submit({"password": PASSWORD, "confirm": True}, button="Delete my account", follow=False)
     assert response.status_code == 422
     assert "only admin" in browser.html
+
+
+def _confirm_link(session, address: str) -> str:
+    message = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == address)).one()
+    return re.search(r"http://portal\.test(/email/confirm/\S+)", message.text_body).group(1)
+
+
+def test_only_the_newest_email_change_link_works(signed_in, session, member):
+    for address in ("first@example.org", "second@example.org"):
+        signed_in.get("/account/email")
+        signed_in.submit({"email": address, "password": PASSWORD}, button="Send the link")
+    older, newer = _confirm_link(session, "first@example.org"), _confirm_link(session, "second@example.org")
+
+    signed_in.get(older)
+    assert signed_in.submit(button="Use my new email address").status_code == 400
+    assert "use the link in the newest email" in signed_in.html
+    signed_in.get(newer)
+    signed_in.submit(button="Use my new email address")
+    session.expire_all()
+    assert session.get(User, member.id).email == "second@example.org"

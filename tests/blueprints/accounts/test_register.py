@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.blueprints.accounts import services
+from portal.blueprints.accounts import passwords, services
 from portal.blueprints.accounts.models import User
 from portal.core.mail import OutboxMessage
 from tests.blueprints.accounts.factories import make_user, sign_in
@@ -195,3 +195,13 @@ def test_the_reset_sent_page_names_only_the_address_this_browser_gave(browser, a
     assert "someone@example.org" in browser.html
     forged = app.test_client().get("/forgot-password/sent?sent_to=Your+account+is+closed").get_data(as_text=True)
     assert "closed" not in forged and "that address" in forged
+
+
+def test_registering_a_known_address_does_the_same_work_as_a_new_one(browser, session, monkeypatch):
+    make_user(session, email="taken@example.org")
+    hashed = []
+    real = passwords.hash_password
+    monkeypatch.setattr(passwords, "hash_password", lambda password: hashed.append(password) or real(password))
+    register(browser, email="taken@example.org")
+    register(browser, email="brand.new@example.org")
+    assert hashed == [GOOD["password"]] * 2

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from portal.blueprints.accounts.models import User
 from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
+from tests.helpers import csrf_token
 
 
 def test_sign_in_and_out(browser, session):
@@ -134,3 +135,13 @@ def test_cookie_from_before_a_password_change_is_refused(app, browser, session):
 
 def test_sign_out_needs_post_and_a_token(client, session):
     assert client.get("/sign-out").status_code == 405
+
+
+def test_the_form_token_changes_at_sign_in(browser, session):
+    user = make_user(session)
+    before = csrf_token(browser, "/sign-in")
+    sign_in(browser, user)
+    after = csrf_token(browser, "/account")
+    assert before != after
+    signed_out = browser.client.post("/sign-out", data={"csrf_token": before})
+    assert signed_out.status_code == 400, "a token from before signing in must not work after"
