@@ -100,9 +100,11 @@ class Saved:
     @property
     def message(self) -> str:
         said = ["Your notification preferences are saved."]
-        if self.emailed:
-            said.append(f"{_count(self.emailed)} that {'was' if self.emailed == 1 else 'were'} waiting "
-                        "for your digest are on their way to you in one email.")
+        if self.emailed == 1:
+            said.append("1 notification that was waiting for your digest is on its way to you by email.")
+        elif self.emailed:
+            said.append(f"{self.emailed} notifications that were waiting for your digest are on their way "
+                        "to you in one email.")
         if self.dropped:
             said.append(f"{_count(self.dropped)} that {'was' if self.dropped == 1 else 'were'} waiting "
                         "for your digest will not be emailed.")
