@@ -10,9 +10,8 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.blueprints.accounts.models import User
 from portal.core.db import Base, utcnow
 
 
@@ -72,9 +71,6 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     email_state: Mapped[str] = mapped_column(String(10), default=EmailState.NONE.value)
-
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 class NotificationPreference(Base):

@@ -124,6 +124,9 @@ def save_deliveries(session: Session, user: User, choices: Mapping[str, str]) ->
     ValueError for an undeclared kind or an unknown delivery.
     """
     wanted = {declared_kind(name).name: Delivery(value) for name, value in choices.items()}
+    # One save per person at a time (a double submit, two unsubscribe clicks): each then
+    # finds the other's rows instead of inserting the same one twice.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     rows = {row.kind: row for row in session.scalars(
         select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
     for name, delivery in wanted.items():
