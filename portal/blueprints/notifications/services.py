@@ -156,14 +156,15 @@ def _settle_waiting(session: Session, user: User, wanted: dict[str, Delivery]) -
         query = query.with_for_update()  # a digest being sent now skips what this takes
     waiting = list(session.scalars(query))
     at_once = [n for n in waiting if wanted[n.kind] is Delivery.EMAIL and _reachable(user)]
-    for note in waiting:
-        note.email_state = EmailState.DROPPED.value
+    dropped = [n for n in waiting if n not in at_once]
     if at_once:
         _queue_summary(session, user, at_once, f"{_count(len(at_once))} that waited for your digest",
                        "You chose to get these by email at once, so here are the ones that were "
                        "waiting for your daily digest:")
+    for note in dropped:
+        note.email_state = EmailState.DROPPED.value
     session.flush()
-    return Saved(emailed=len(at_once), dropped=len(waiting) - len(at_once))
+    return Saved(emailed=len(at_once), dropped=len(dropped))
 
 
 # Telling people
