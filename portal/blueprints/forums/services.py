@@ -25,7 +25,7 @@ from portal.blueprints.forums.models import (
     ThreadRead,
     ThreadSubscription,
 )
-from portal.blueprints.notifications.services import notify, path_for
+from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify, path_for
 from portal.core.db import utcnow
 from portal.core.permissions import Permission, Role, has_permission
 from portal.core.text import excerpt, prose, slugify
@@ -318,7 +318,7 @@ def _notify_about(session: Session, people, kind: str, thread: Thread, post: Pos
     """Tell those of ``people`` who may still see the thread's category about ``post``."""
     notify(session, [p for p in people if can_see_category(p, thread.category)], kind, text=text,
            url=path_for("forums.permalink", post_id=post.id), target_text=thread.title, actor=actor,
-           excerpt=excerpt(post.body, 300), unsubscribe=unsubscribe)
+           excerpt=excerpt(post.body, EXCERPT_LENGTH), unsubscribe=unsubscribe)
 
 
 def _notify_subscribers(session: Session, thread: Thread, post: Post, author: User) -> set[int]:

@@ -32,6 +32,9 @@ from portal.core.mail import Attachment, OutboxMessage, external_url, queue_emai
 from portal.core.pagination import Page, paginate
 
 PER_PAGE = 50
+# How much of a target's text to pass as an excerpt: what the column holds, less the
+# ellipsis ``portal.core.text.excerpt`` adds when it cuts.
+EXCERPT_LENGTH = column_length(Notification.excerpt) - 1
 ALL = "all"  # an unsubscribe scope: every notification email
 KIND = "kind"  # an unsubscribe scope: the emails of one kind
 NO_SUBSCRIPTION = "That subscription no longer exists."

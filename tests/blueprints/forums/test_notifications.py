@@ -245,3 +245,10 @@ def test_unsubscribing_from_a_thread_or_category_that_is_gone_says_so(app, sessi
     assert services.stop_category_emails(session, member, 999_999) is None
     payload = notifications.read_unsubscribe_token(notifications.unsubscribe_token(member, "thread", thread_id))
     assert notifications.apply_unsubscribe(session, payload) == "That subscription no longer exists."
+
+
+def test_a_long_post_is_excerpted_at_a_word_to_fit(session, category, member, other):
+    thread = make_thread(session, category, member)
+    make_post(session, thread, other, body="word " * 200, notify=True)
+    [note] = notes_for(session, member)
+    assert len(note.excerpt) <= 300 and note.excerpt.endswith("word…")
