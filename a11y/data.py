@@ -19,6 +19,7 @@ from portal.blueprints.events import services as event_services
 from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
 from portal.blueprints.forums import services as forum_services
 from portal.blueprints.forums.models import Category, Post, Thread
+from portal.blueprints.notifications import services as notification_services
 from portal.core.db import utcnow
 from portal.core.permissions import Role
 from portal.core.time import zone
@@ -186,11 +187,25 @@ def category_id(session: Session, slug: str) -> int:
     return session.scalar(select(Category.id).where(Category.slug == slug))
 
 
+# Notifications
+
+
+def notifications(session: Session) -> None:
+    """The member is told of a change to the event they are going to (they were mentioned
+    in the forums already), so their list holds two features' kinds."""
+    event = session.scalar(select(Event).where(Event.title == EVENTS["now"]))
+    notification_services.notify(session, [user(session, "member")], "events.changed",
+                                 text=f"The place of “{event.title}” changed",
+                                 url=notification_services.path_for("events.show", event_id=event.id),
+                                 target_text=event.title)
+
+
 def unsubscribe_token(session: Session, role: str) -> str:
-    return forum_services.unsubscribe_token(user(session, role), "thread", thread_id(session, FORUM_THREAD))
+    """A link from an email about replies to the person's threads."""
+    return notification_services.unsubscribe_token(user(session, role), "kind", "forums.reply")
 
 
-SEEDS = (accounts, events, forums)
+SEEDS = (accounts, events, forums, notifications)
 
 
 # Growth: each feature multiplies its data, for the query budget at ten times the size

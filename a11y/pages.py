@@ -279,7 +279,7 @@ offer(
     Download("events.attendees_csv", "manager", event("past", "/events/{id}/attendees.csv"), "text/csv"),
 )
 
-# Forums: categories, threads, posting, moderation, search, notifications
+# Forums: categories, threads, posting, moderation, search
 
 register(
     PageState("forums.index", "signed out", None, "/forums/"),
@@ -333,14 +333,29 @@ register(
     PageState("forums.search_posts", "signed out", None, "/forums/search"),
     PageState("forums.search_posts", "member, words found", "member", "/forums/search?q=mentor"),
     PageState("forums.search_posts", "member, nothing found", "member", "/forums/search?q=xylophone"),
-    PageState("forums.notifications", "member, mentioned", "member", "/notifications"),
-    PageState("forums.notifications", "admin, nothing new", "admin", "/notifications"),
-    PageState("forums.unsubscribe", "signed out, from an email", None,
-              lambda portal: f"/unsubscribe/{portal.lookup(data.unsubscribe_token, 'member')}"),
-    PageState("forums.unsubscribe", "signed out, a broken link", None, "/unsubscribe/not-a-real-token",
-              status=404),
 )
 offer(Download("forums.feed", None, "/forums/c/introductions/feed.atom", "application/atom+xml"))
+
+# Notifications: the list, the choice of delivery per kind, one-click unsubscribe
+
+register(
+    PageState("notifications.index", "member, mentioned and told of a change", "member", "/notifications"),
+    PageState("notifications.index", "admin, nothing yet", "admin", "/notifications"),
+    PageState("notifications.preferences", "member, every kind at its default", "member",
+              "/account/notifications"),
+    PageState("notifications.preferences", "saved, some kinds changed", "preferences", "/account/notifications",
+              Submission({"forums-reply": "digest", "forums-new_thread": "portal", "events-changed": "off"})),
+    # Every kind is always answered on the page; a kind posted without an answer, or with a
+    # delivery that is not offered, comes back with its error.
+    PageState("notifications.preferences", "submitted with no answers", "member", "/account/notifications",
+              Submission(clear=True), 422),
+    PageState("notifications.unsubscribe", "signed out, from an email", None,
+              lambda portal: f"/unsubscribe/{portal.lookup(data.unsubscribe_token, 'member')}"),
+    PageState("notifications.unsubscribe", "signed out, unsubscribed", None,
+              lambda portal: f"/unsubscribe/{portal.lookup(data.unsubscribe_token, 'admin')}", Submission()),
+    PageState("notifications.unsubscribe", "signed out, a broken link", None, "/unsubscribe/not-a-real-token",
+              status=404),
+)
 
 # No route: an address that matches nothing
 

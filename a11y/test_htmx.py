@@ -108,6 +108,29 @@ def test_saving_preferences_swaps_the_form_and_applies_them_at_once(chromium, re
     record(report, chromium, "accounts.preferences", "larger text on, then off, with htmx", started, problems)
 
 
+def test_saving_notification_preferences_says_so_beside_the_button(chromium, report):
+    started = time.monotonic()
+    saved = "Your notification preferences are saved."
+    begin(chromium, "mentor", "/account/notifications")
+    problems = []
+    for name, choice in (("mentions in the portal only", "portal"), ("mentions by email again", "email")):
+        chromium.js(CLEAR_LIVE_REGION)
+        chromium.click(f"input[name=forums-mention][value={choice}] + label")
+        chromium.click("#notification-preferences button[type=submit]")
+        chromium.wait_until(lambda: chromium.js(LIVE_REGION) == saved and chromium.js(SETTLED), "the save")
+        # Before the checks below move focus about: it is back on the button that was pressed.
+        focused = chromium.js("return document.activeElement.textContent.trim()")
+        if focused != "Save notification preferences":
+            problems.append(f"focus: after saving it is on {focused[:40]!r}, not back on the button pressed")
+        beside = chromium.js("const p = document.getElementById('notification-preferences-saved');"
+                             "return p ? p.previousElementSibling.textContent.trim() : '';")
+        if beside != "Save notification preferences":
+            problems.append("preferences: after saving, no confirmation shows beside the button")
+        problems += after_swap(chromium, "notifications.preferences", name, saved)
+    record(report, chromium, "notifications.preferences", "mentions to the portal and back, with htmx",
+           started, problems)
+
+
 def test_filtering_people_swaps_the_results_and_pushes_a_working_url(chromium, report):
     started = time.monotonic()
     begin(chromium, "manager", "/manage/people")

@@ -85,11 +85,11 @@ def test_register_verify_sign_in_edit_profile_and_preferences_sign_out(plain_bro
 
         b.open("/account/preferences")
         b.click("label[for=large_text]")
-        b.click("label[for=notification_delivery-1]")
+        b.click("label[for=plain_text_email]")
         arrive(b, b.click_and_wait(f"{FORM} button"), "Display and email preferences")
         assert "Your preferences have been saved." in notice(b), f"[{b.variant}] not saved: {notice(b)!r}"
         assert b.js("return document.getElementById('large_text').checked"
-                    " && document.getElementById('notification_delivery-1').checked"
+                    " && document.getElementById('plain_text_email').checked"
                     " && document.documentElement.classList.contains('pref-large-text')"), (
             f"[{b.variant}] the saved preferences are not shown or applied")
 

@@ -13,6 +13,7 @@ from portal.core.features import Feature
 INSTALLED = (
     "portal.blueprints.pages",
     "portal.blueprints.accounts",
+    "portal.blueprints.notifications",
     "portal.blueprints.events",
     "portal.blueprints.forums",
     "portal.blueprints.manage",

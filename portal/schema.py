@@ -3,13 +3,15 @@ so `flask db upgrade` uses the app's own settings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from portal import features
 from portal.core.db import Base
@@ -39,13 +41,39 @@ def alembic_config(engine: Engine, connection) -> Config:
     return cfg
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for Alembic to migrate with.
+
+    On SQLite, foreign keys are off meanwhile: a batch migration rebuilds a table by
+    copying it and dropping the old one, and dropping a table with foreign keys on
+    deletes the rows that refer to it (every RSVP and notification, for the accounts
+    table). The keys are checked before the migration commits, and on again after.
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite":
+            with connection.begin():
+                yield connection
+            return
+        raw = connection.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, or SQLite ignores it
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows whose foreign keys match nothing: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         command.upgrade(alembic_config(engine, connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         command.downgrade(alembic_config(engine, connection), revision)
 
 

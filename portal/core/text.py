@@ -78,6 +78,30 @@ def excerpt(source: str, length: int = 160) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head else head[:length]) + "…"
 
 
+def prose(source: str) -> str:
+    """The running text of Markdown ``source``, as written: one line per line of text,
+    leaving out code (inline and blocks) and quotations, which repeat or show words
+    rather than say them (so an @name there addresses nobody)."""
+    lines: list[str] = []
+    quoted = 0
+    for token in _markdown.parse(source or ""):
+        if token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        elif token.type == "inline" and not quoted:
+            parts = []
+            for child in token.children or []:
+                if child.type == "text":
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append("\n")
+                elif child.type == "code_inline":
+                    parts.append(" ")  # keeps the words either side of the code apart
+            lines.append("".join(parts))
+    return "\n".join(lines)
+
+
 def slugify(text: str, limit: int) -> str:
     """A lowercase, hyphenated key for ``text`` ("Public speaking" -> "public-speaking"), at
     most ``limit`` characters. Accents are dropped; letters of other scripts are kept

@@ -1,4 +1,5 @@
-"""Member Markdown becomes inert, outline-friendly HTML; excerpts are plain text cut at a word."""
+"""Member Markdown becomes inert, outline-friendly HTML; excerpts are plain text cut at a word;
+its prose leaves out code and quotations."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.core.text import ALLOWED_TAGS, excerpt, render_markdown, slugify
+from portal.core.text import ALLOWED_TAGS, excerpt, prose, render_markdown, slugify
 
 REL = "nofollow ugc noopener"
 
@@ -155,3 +156,15 @@ def test_a_slug_fits_its_limit_without_a_trailing_hyphen():
     assert slugify("Public speaking for beginners", 16) == "public-speaking"
     assert slugify("Café Überall", 80) == "cafe-uberall"
     assert slugify("???", 80) == "topic"
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("Hello *there*,\nfriend", "Hello there,\nfriend"),
+    ("Run `make test` now", "Run   now"),
+    ("Before\n\n```\ncode block\n```\n\n    indented code\n\nAfter", "Before\nAfter"),
+    ("Said:\n\n> quoted\n> > deeper\n\nreplied", "Said:\nreplied"),
+    ("- one [link](https://example.org)\n- ![alt text](https://example.org/i.png) two", "one link\n two"),
+    ("", ""),
+])
+def test_prose_is_the_running_text_without_code_or_quotations(source, expected):
+    assert prose(source) == expected

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.accounts import passwords
-from portal.blueprints.accounts.models import Delivery, Participation, User
+from portal.blueprints.accounts.models import Participation, User
 from portal.core.forms import Choice, EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.permissions import Role
 
@@ -178,15 +178,6 @@ class PreferencesForm(FlaskForm):
     large_text = BooleanField("Larger text")
     low_data = BooleanField("Low-data mode: no images or embeds, the smallest pages")
     plain_text_email = BooleanField("Plain-text email only")
-    notification_delivery = Choice(
-        "How should we send you notifications?",
-        [
-            SelectChoice(Delivery.IMMEDIATELY.value, "Immediately, one email each"),
-            SelectChoice(Delivery.DAILY.value, "In a daily digest"),
-            SelectChoice(Delivery.OFF.value, "Do not email me notifications"),
-        ],
-        "Choose how we should send you notifications",
-    )
 
 
 class RoleForm(FlaskForm):

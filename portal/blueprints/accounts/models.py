@@ -24,18 +24,11 @@ class Participation(enum.StrEnum):
         return {"mentee": "Mentee", "mentor": "Mentor", "both": "Mentor and mentee"}[self.value]
 
 
-class Delivery(enum.StrEnum):
-    IMMEDIATELY = "immediately"
-    DAILY = "daily"
-    OFF = "off"
-
-
 class User(Base):
     __tablename__ = "user_account"
     __table_args__ = (
         CheckConstraint("role IN ('member', 'manager', 'admin')", name="role"),
         CheckConstraint("participation IN ('mentee', 'mentor', 'both')", name="participation"),
-        CheckConstraint("notification_delivery IN ('immediately', 'daily', 'off')", name="delivery"),
         Index("ix_user_account_role", "role"),
     )
 
@@ -65,7 +58,6 @@ class User(Base):
     large_text: Mapped[bool] = mapped_column(default=False)
     low_data: Mapped[bool] = mapped_column(default=False)
     plain_text_email: Mapped[bool] = mapped_column(default=False)
-    notification_delivery: Mapped[str] = mapped_column(String(12), default=Delivery.IMMEDIATELY.value)
 
     @property
     def is_verified(self) -> bool:

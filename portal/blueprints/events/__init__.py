@@ -1,6 +1,15 @@
 """Events: networking events, talks and workshops that members find, RSVP to and join."""
 
-from portal.core.features import BackgroundJob, Feature, NavEntry
+from portal.core.features import BackgroundJob, Feature, NavEntry, NotificationKind
+
+NOTIFICATION_KINDS = (
+    NotificationKind("events.promoted", "A place for you from a waiting list",
+                     hint="Someone gave up their place and it is now yours. The email has a calendar file."),
+    NotificationKind("events.changed", "Changes to events you replied to",
+                     hint="A new time, place or joining link. The email has the updated calendar file."),
+    NotificationKind("events.cancelled", "Cancellations of events you replied to",
+                     hint="The email has a calendar file that removes the event from your calendar."),
+)
 
 
 def _demo(session, context: dict) -> str:
@@ -20,4 +29,5 @@ def feature() -> Feature:
         commands=(send_reminders_command,),
         demo=_demo,
         background=(BackgroundJob("reminders", reminders_pass, "REMINDER_INTERVAL"),),
+        notification_kinds=NOTIFICATION_KINDS,
     )

@@ -30,11 +30,16 @@ from portal.blueprints.events.models import (
     Topic,
     event_host,
 )
+from portal.blueprints.notifications.services import Email, notify, path_for
 from portal.core.db import column_length, utcnow
 from portal.core.mail import Attachment, external_url, queue_email
 from portal.core.text import slugify
 from portal.core.time import format_for_viewer
 
+# The notification kinds events declare (in ``feature()``).
+PROMOTED = "events.promoted"
+CHANGED = "events.changed"
+CANCELLED = "events.cancelled"
 
 
 class EventError(Exception):
@@ -77,28 +82,49 @@ def _zone(user: User) -> str:
     return user.timezone or current_app.config["DEFAULT_TIMEZONE"]
 
 
+def _calendar_file(event: Event) -> Attachment:
+    method = "CANCEL" if event.is_cancelled else "PUBLISH"
+    return Attachment("event.ics", f"text/calendar; method={method}", ical.event_calendar([event], method=method))
+
+
+def _event_context(event: Event, user: User) -> dict:
+    """What every event email shows: the event, its times in the reader's zone, its links."""
+    return {
+        "user": user,
+        "event": event,
+        "when": format_for_viewer(event.starts_at, event.timezone, _zone(user)),
+        "ends": format_for_viewer(event.ends_at, event.timezone, _zone(user)),
+        "event_url": external_url("events.show", event_id=event.id),
+        "ics_url": external_url("events.ics", event_id=event.id),
+    }
+
+
 def _event_mail(session: Session, event: Event, user: User, subject: str, template: str,
                 attach_ics: bool = False, **context) -> None:
-    attachments = None
-    if attach_ics:
-        method = "CANCEL" if event.is_cancelled else "PUBLISH"
-        attachments = [Attachment("event.ics", f"text/calendar; method={method}",
-                                  ical.event_calendar([event], method=method))]
+    """An email about the person's own reply (going, waiting, reminder, follow-up)."""
     queue_email(
         session,
         to=user.email,
         subject=subject,
         template=f"events/{template}",
         plain_text_only=user.plain_text_email,
-        attachments=attachments,
-        user=user,
-        event=event,
-        when=format_for_viewer(event.starts_at, event.timezone, _zone(user)),
-        ends=format_for_viewer(event.ends_at, event.timezone, _zone(user)),
-        event_url=external_url("events.show", event_id=event.id),
-        ics_url=external_url("events.ics", event_id=event.id),
+        attachments=[_calendar_file(event)] if attach_ics else None,
+        **_event_context(event, user),
         **context,
     )
+
+
+def _tell(session: Session, people: list[User], kind: str, event: Event, text: str, subject: str,
+          template: str, **context) -> None:
+    """A notification of ``kind`` to ``people`` about the event; by email it is the event's
+    own email with its calendar file."""
+
+    def email(user: User) -> Email:
+        return Email(f"events/{template}", subject, {**_event_context(event, user), **context},
+                     (_calendar_file(event),))
+
+    notify(session, people, kind, text=text, url=path_for("events.show", event_id=event.id),
+           target_text=event.title, email=email)
 
 
 def _mailable(user: User) -> bool:
@@ -234,9 +260,8 @@ def promote_waiting(session: Session, event: Event) -> list[Rsvp]:
         first.answer = Answer.GOING.value
         session.flush()
         promoted.append(first)
-        if _mailable(first.user):
-            _event_mail(session, event, first.user, f"A place opened up: you're going to {event.title}",
-                        "promoted", attach_ics=True)
+        _tell(session, [first.user], PROMOTED, event, f"A place opened up: you're going to “{event.title}”",
+              f"A place opened up: you're going to {event.title}", "promoted")
     return promoted
 
 
@@ -307,9 +332,9 @@ def update_event(session: Session, event: Event, data: EventData) -> list[str]:
         event.sequence += 1
     session.flush()
     if changed and event.is_published:
-        for person in _replied(session, event, (Answer.GOING, Answer.WAITING)):
-            _event_mail(session, event, person, f"Changed: {event.title}", "changed",
-                        attach_ics=True, changes=changed)
+        _tell(session, _replied(session, event, (Answer.GOING, Answer.WAITING)), CHANGED, event,
+              f"The {' and '.join(changed)} of “{event.title}” changed", f"Changed: {event.title}",
+              "changed", changes=changed)
     if event.is_published:
         promote_waiting(session, event)
     return changed
@@ -343,9 +368,9 @@ def cancel(session: Session, event: Event, reason: str) -> None:
     event.sequence += 1
     session.flush()
     if was_published:
-        for person in _replied(session, event, tuple(Answer)):
-            _event_mail(session, event, person, f"Cancelled: {event.title}", "cancelled",
-                        attach_ics=True, reason=reason.strip())
+        _tell(session, _replied(session, event, tuple(Answer)), CANCELLED, event,
+              f"“{event.title}” is cancelled", f"Cancelled: {event.title}", "cancelled",
+              reason=reason.strip())
 
 
 def duplicate(session: Session, event: Event, creator: User) -> Event:

@@ -173,30 +173,3 @@ class Report(Base):
 
     post: Mapped[Post] = relationship()
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
-
-
-class NotificationKind(enum.StrEnum):
-    REPLY = "reply"
-    MENTION = "mention"
-    NEW_THREAD = "new_thread"
-    POST_HIDDEN = "post_hidden"
-
-
-class Notification(Base):
-    """Something for a person to know, shown in the portal and emailed by preference."""
-
-    __tablename__ = "notification"
-    __table_args__ = (
-        Index("ix_notification_user_read", "user_id", "read_at", "id"),
-        Index("ix_notification_digest", "emailed_at", "user_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"))
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None]
-    emailed_at: Mapped[datetime | None]

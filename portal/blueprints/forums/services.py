@@ -1,4 +1,4 @@
-"""Forum rules: posting, quoting, editing, helpful marks, following, notifications,
+"""Forum rules: posting, quoting, editing, helpful marks, following, who is notified,
 moderation. Functions take the session and plain values; they flush, never commit."""
 
 from __future__ import annotations
@@ -6,21 +6,17 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from portal.blueprints.accounts.models import Delivery, User
+from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import search
 from portal.blueprints.forums.models import (
     Audience,
     Category,
     CategorySubscription,
     Helpful,
-    Notification,
-    NotificationKind,
     Post,
     PostRevision,
     Report,
@@ -29,15 +25,21 @@ from portal.blueprints.forums.models import (
     ThreadRead,
     ThreadSubscription,
 )
+from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify, path_for
 from portal.core.db import column_length, utcnow
-from portal.core.mail import external_url, queue_email
 from portal.core.permissions import Permission, Role, has_permission
-from portal.core.text import excerpt, slugify
+from portal.core.text import excerpt, prose, slugify
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 NEW_ACCOUNT_AGE = timedelta(days=2)
 NEW_ACCOUNT_POSTS_PER_HOUR = 5
 MENTION = re.compile(r"(?<![\w@])@(\w[\w'’.-]*(?:[ \t]+\w[\w'’.-]*){0,3})")
+MENTION_LIMIT = 20  # people one post can notify by mentioning them
+# The notification kinds the forums declare (in ``feature()``).
+REPLY = "forums.reply"
+MENTIONED = "forums.mention"
+NEW_THREAD = "forums.new_thread"
+POST_HIDDEN = "forums.post_hidden"
 
 
 class ForumError(Exception):
@@ -293,63 +295,30 @@ def toggle_category_subscription(session: Session, category: Category, user: Use
 # Notifications
 
 
-def _unsubscribe_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="portal.unsubscribe")
-
-
-def unsubscribe_token(user: User, kind: str, target_id: int) -> str:
-    """A link that stops one kind of email for one person, without signing in."""
-    return _unsubscribe_serializer().dumps({"u": user.id, "k": kind, "t": target_id})
-
-
-def read_unsubscribe_token(token: str) -> dict | None:
-    try:
-        payload = _unsubscribe_serializer().loads(token)
-    except BadSignature:
+def stop_thread_emails(session: Session, user: User, thread_id: int) -> str | None:
+    """The "thread" unsubscribe scope: stop following the thread; None when it is gone."""
+    thread = session.get(Thread, thread_id)
+    if thread is None:
         return None
-    return payload if isinstance(payload, dict) and {"u", "k", "t"} <= payload.keys() else None
+    unsubscribe_thread(session, thread, user)
+    return f"You will get no more emails about “{thread.title}”."
 
 
-def apply_unsubscribe(session: Session, payload: dict) -> str:
-    """Stop what the token names; returns a sentence saying what stopped."""
-    user = session.get(User, payload["u"])
-    if user is None:
-        return "That subscription no longer exists."
-    if payload["k"] == "thread" and (thread := session.get(Thread, payload["t"])):
-        unsubscribe_thread(session, thread, user)
-        return f"You will get no more emails about “{thread.title}”."
-    if payload["k"] == "category" and (category := session.get(Category, payload["t"])):
-        unsubscribe_category(session, category, user)
-        return f"You will get no more emails about new threads in {category.name}."
-    if payload["k"] == "all":
-        user.notification_delivery = Delivery.OFF.value
-        return "You will get no more notification emails. You can turn them on again in your preferences."
-    return "That subscription no longer exists."
+def stop_category_emails(session: Session, user: User, category_id: int) -> str | None:
+    """The "category" unsubscribe scope: stop following the category; None when it is gone."""
+    category = session.get(Category, category_id)
+    if category is None:
+        return None
+    unsubscribe_category(session, category, user)
+    return f"You will get no more emails about new threads in {category.name}."
 
 
-def _notify(session: Session, user: User, kind: NotificationKind, thread: Thread, post: Post | None,
-            text: str, unsubscribe: tuple[str, int]) -> None:
-    if user.is_deleted or user.email is None or not can_see_category(user, thread.category):
-        return
-    note = Notification(user_id=user.id, kind=kind.value, thread_id=thread.id,
-                        post_id=post.id if post else None, text=text[:300])
-    session.add(note)
-    if user.notification_delivery == Delivery.IMMEDIATELY:
-        token = unsubscribe_token(user, *unsubscribe)
-        url = external_url("forums.unsubscribe", token=token)
-        queue_email(
-            session, to=user.email, subject=text[:200], template="forums/notification",
-            plain_text_only=user.plain_text_email,
-            headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-            user=user, note_text=text, excerpt=excerpt(post.body, 300) if post else "",
-            post_url=external_url("forums.permalink", post_id=post.id) if post else
-            external_url("forums.thread", thread_id=thread.id),
-            unsubscribe_url=url,
-        )
-        note.emailed_at = utcnow()
-    elif user.notification_delivery == Delivery.OFF:
-        note.emailed_at = note.created_at or utcnow()
-    session.flush()
+def _notify_about(session: Session, people, kind: str, thread: Thread, post: Post, actor: User | None,
+                  text: str, unsubscribe: tuple[str, int] | None = None) -> None:
+    """Tell those of ``people`` who may still see the thread's category about ``post``."""
+    notify(session, [p for p in people if can_see_category(p, thread.category)], kind, text=text,
+           url=path_for("forums.permalink", post_id=post.id), target_text=thread.title, actor=actor,
+           excerpt=excerpt(post.body, EXCERPT_LENGTH), unsubscribe=unsubscribe)
 
 
 def _notify_subscribers(session: Session, thread: Thread, post: Post, author: User) -> set[int]:
@@ -357,9 +326,8 @@ def _notify_subscribers(session: Session, thread: Thread, post: Post, author: Us
         select(User).join(ThreadSubscription, ThreadSubscription.user_id == User.id)
         .where(ThreadSubscription.thread_id == thread.id, User.id != author.id)
     ).all()
-    for user in users:
-        _notify(session, user, NotificationKind.REPLY, thread, post,
-                f"{author.public_name} replied to “{thread.title}”", ("thread", thread.id))
+    _notify_about(session, users, REPLY, thread, post, author,
+                  f"{author.public_name} replied to “{thread.title}”", ("thread", thread.id))
     return {u.id for u in users}
 
 
@@ -368,84 +336,39 @@ def _notify_new_thread(session: Session, thread: Thread, post: Post, author: Use
         select(User).join(CategorySubscription, CategorySubscription.user_id == User.id)
         .where(CategorySubscription.category_id == thread.category_id, User.id != author.id)
     ).all()
-    for user in users:
-        _notify(session, user, NotificationKind.NEW_THREAD, thread, post,
-                f"New thread in {thread.category.name}: “{thread.title}”", ("category", thread.category_id))
+    _notify_about(session, users, NEW_THREAD, thread, post, author,
+                  f"New thread in {thread.category.name}: “{thread.title}”", ("category", thread.category_id))
 
 
-def mentioned_names(body: str) -> set[str]:
-    """Display names written as @Name in ``body`` (outside quotes), lowercased."""
-    text = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
-    names = set()
-    for match in MENTION.finditer(text):
+def mentioned_names(body: str) -> list[str]:
+    """Display names written as @Name in ``body``, lowercased, in the order they first
+    appear; mentions in quotations and in code name nobody."""
+    names: dict[str, None] = {}
+    for match in MENTION.finditer(prose(body)):
         words = [w.rstrip(".") for w in match.group(1).split()]
         # "@Amara Okafor thanks" names either "Amara" or "Amara Okafor": try the longest first.
         for size in range(min(len(words), 4), 0, -1):
             name = " ".join(words[:size]).lower()
-            names.add(name)
-            names.add(re.sub(r"['’]s$", "", name))  # "@Amara Okafor's idea" names Amara Okafor
-    return names
+            names[name] = None
+            names[re.sub(r"['’]s$", "", name)] = None  # "@Amara Okafor's idea" names Amara Okafor
+    return list(names)
 
 
 def _notify_mentions(session: Session, thread: Thread, post: Post, author: User, already: set[int]) -> None:
+    """Tell the people ``post`` mentions (at most ``MENTION_LIMIT``, the first mentioned
+    first), except its author and those ``already`` told about it."""
     names = mentioned_names(post.body)
     if not names:
         return
+    order = {name: position for position, name in enumerate(names)}
     users = session.scalars(
-        select(User).where(func.lower(User.display_name).in_(names), User.deleted_at.is_(None))
+        select(User).where(func.lower(User.display_name).in_(names), User.deleted_at.is_(None),
+                           User.id != author.id, User.id.not_in(already))
     ).all()
-    for user in users:
-        if user.id != author.id and user.id not in already:
-            _notify(session, user, NotificationKind.MENTION, thread, post,
-                    f"{author.public_name} mentioned you in “{thread.title}”", ("all", 0))
-
-
-def unread_count(session: Session, user) -> int:
-    if not (user and user.is_authenticated):
-        return 0
-    return session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
-
-
-def mark_all_read(session: Session, user: User) -> None:
-    session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-                    .values(read_at=utcnow()))
-
-
-def send_digests(session: Session, now: datetime | None = None) -> int:
-    """One email per person who chose a daily digest, with their notifications not yet
-    emailed; run daily. Returns how many digests were queued."""
-    now = now or utcnow()
-    query = (
-        select(Notification).join(User, User.id == Notification.user_id)
-        .where(Notification.emailed_at.is_(None), User.notification_delivery == Delivery.DAILY,
-               User.deleted_at.is_(None))
-        .order_by(Notification.user_id, Notification.id)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Notification, skip_locked=True)
-    by_user: dict[int, list[Notification]] = {}
-    for note in session.scalars(query):
-        by_user.setdefault(note.user_id, []).append(note)
-    for user_id, notes in by_user.items():
-        user = session.get(User, user_id)
-        token = unsubscribe_token(user, "all", 0)
-        url = external_url("forums.unsubscribe", token=token)
-        queue_email(
-            session, to=user.email, subject=f"Your daily digest: {len(notes)} new "
-            f"{'notification' if len(notes) == 1 else 'notifications'}",
-            template="forums/digest", plain_text_only=user.plain_text_email,
-            headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-            user=user, notes=[(n.text, external_url("forums.permalink", post_id=n.post_id) if n.post_id
-                               else external_url("forums.notifications")) for n in notes],
-            unsubscribe_url=url,
-        )
-        for note in notes:
-            note.emailed_at = now
-    session.flush()
-    return len(by_user)
+    mentioned = sorted(users, key=lambda user: (order.get(user.display_name.lower(), len(order)), user.id))
+    visible = [user for user in mentioned if can_see_category(user, thread.category)]
+    _notify_about(session, visible[:MENTION_LIMIT], MENTIONED, thread, post, author,
+                  f"{author.public_name} mentioned you in “{thread.title}”")
 
 
 # Moderation
@@ -502,8 +425,8 @@ def hide_post(session: Session, post: Post, moderator: User, reason: str) -> Non
     search.remove_post(session, post.id)
     _resolve(session, post, moderator, ReportStatus.ACTIONED, f"Post hidden: {reason.strip()}")
     if post.author is not None:
-        _notify(session, post.author, NotificationKind.POST_HIDDEN, post.thread, post,
-                f"A moderator hid your post in “{post.thread.title}”: {reason.strip()}", ("all", 0))
+        _notify_about(session, [post.author], POST_HIDDEN, post.thread, post, moderator,
+                      f"A moderator hid your post in “{post.thread.title}”: {reason.strip()}")
 
 
 def suspend_author(session: Session, post: Post, moderator: User, reason: str) -> None:

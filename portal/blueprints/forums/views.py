@@ -17,12 +17,12 @@ from portal.blueprints.forums.forms import (
     ReportForm,
     ThreadForm,
 )
-from portal.blueprints.forums.models import Audience, Category, Notification, Post, PostRevision, Thread
+from portal.blueprints.forums.models import Audience, Category, Post, PostRevision, Thread
 from portal.core.htmx import done, render, render_form
 from portal.core.mail import external_url
 from portal.core.permissions import Permission, can, require
 from portal.core.routing import id_arg, page_arg
-from portal.extensions import csrf, db
+from portal.extensions import db
 
 bp = Blueprint("forums", __name__)
 
@@ -373,40 +373,3 @@ def feed(slug: str):
     body = render_template("forums/feed.atom", category=category, threads=threads, firsts=firsts,
                            external_url=external_url)
     return Response(body, mimetype="application/atom+xml")
-
-
-# Notifications
-
-
-@bp.get("/notifications")
-@login_required
-def notifications():
-    notes = db.session.scalars(
-        select(Notification).where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc()).limit(50)
-    ).all()
-    return render("forums/notifications.html", notes=notes, form=ConfirmForm())
-
-
-@bp.post("/notifications/read")
-@login_required
-def notifications_read():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.mark_all_read(db.session, current_user)
-    db.session.commit()
-    return done(url_for("forums.notifications"), "All notifications are marked as read.")
-
-
-@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-@csrf.exempt  # mail clients post here with no token (RFC 8058); the signed token is the proof
-def unsubscribe(token: str):
-    """GET shows a button; POST (the button, or a mail client's one-click request) stops the emails."""
-    payload = services.read_unsubscribe_token(token)
-    if payload is None:
-        abort(404)
-    if request.method == "GET":
-        return render("forums/unsubscribe.html", token=token)
-    message = services.apply_unsubscribe(db.session, payload)
-    db.session.commit()
-    return render("forums/unsubscribed.html", message=message)

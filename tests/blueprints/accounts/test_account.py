@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.blueprints.accounts.models import FORMER_MEMBER, User
 from portal.core.mail import OutboxMessage
 from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
+from tests.helpers import links
 from tests.helpers import Browser
 
 
@@ -79,19 +80,19 @@ def test_preferences_apply_to_every_page(signed_in, session, member):
     signed_in.get("/account/preferences")
     signed_in.submit(
         {"reduced_motion": True, "high_contrast": True, "large_text": True, "low_data": True,
-         "plain_text_email": True, "notification_delivery": "daily"},
+         "plain_text_email": True},
         button="Save preferences",
     )
     assert "Your preferences have been saved." in signed_in.html
     assert 'class="pref-reduced-motion pref-high-contrast pref-large-text"' in signed_in.html
     session.expire_all()
     saved = session.get(User, member.id)
-    assert saved.low_data and saved.plain_text_email and saved.notification_delivery == "daily"
+    assert saved.low_data and saved.plain_text_email
 
 
 def test_preferences_with_htmx_return_the_form_and_an_announcement(signed_in):
     signed_in.get("/account/preferences")
-    response = signed_in.submit({"notification_delivery": "off"}, button="Save preferences", follow=False,
+    response = signed_in.submit({"low_data": True}, button="Save preferences", follow=False,
                                 headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -99,13 +100,11 @@ def test_preferences_with_htmx_return_the_form_and_an_announcement(signed_in):
     assert '<div id="live-region" hx-swap-oob="innerHTML">Your preferences have been saved.</div>' in body
 
 
-def test_preferences_reject_an_unknown_choice(signed_in, client):
+def test_preferences_lead_to_the_choice_of_notifications(signed_in):
     signed_in.get("/account/preferences")
-    form = signed_in.form(button="Save preferences")
-    token = dict(form.fields)["csrf_token"]
-    response = client.post("/account/preferences", data={"csrf_token": token, "notification_delivery": "hourly"})
-    assert response.status_code == 422
-    assert "Choose how we should send you notifications" in response.get_data(as_text=True)
+    assert ("Choose how you hear about replies, mentions, events and more",
+            "/account/notifications") in links(signed_in.html)
+    assert 'type="radio"' not in signed_in.html, "how notifications arrive is chosen per kind there"
 
 
 def test_low_data_mode_shows_images_as_links(signed_in, session, member):

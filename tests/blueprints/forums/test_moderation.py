@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.blueprints.forums import search, services
-from portal.blueprints.forums.models import Notification, Report
+from portal.blueprints.forums.models import Report
+from portal.blueprints.notifications.models import Notification
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import (
@@ -252,7 +253,7 @@ def test_hiding_a_post_shows_its_author_the_reason_and_tells_them(app, browser, 
     assert "A moderator hid this post." in page and "Please keep it kind" not in page and "You are all" not in page
 
     [note] = session.scalars(select(Notification).where(Notification.user_id == member.id))
-    assert (note.kind, note.post_id) == ("post_hidden", reported.id)
+    assert (note.kind, note.url, note.actor_id) == ("forums.post_hidden", f"/forums/p/{reported.id}", manager.id)
     assert note.text == "A moderator hid your post in “Networking”: Please keep it kind"
     assert [m.subject for m in outbox(session, member.email)] == [note.text]
     assert _search_ids(session, "wrong", [category]) == []

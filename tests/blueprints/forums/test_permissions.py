@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from portal.blueprints.forums import services
 from portal.blueprints.forums.models import Audience
 from portal.core.permissions import Role
 from tests.blueprints.accounts.factories import make_user, sign_in
@@ -54,9 +53,6 @@ ROUTES = [
     ("forums.feed", "GET", "/forums/c/{open}/feed.atom", None, ALL),
     ("forums.feed", "GET", "/forums/c/{lounge}/feed.atom", None, NOT_FOUND),
     ("forums.feed", "GET", "/forums/c/{office}/feed.atom", None, NOT_FOUND),
-    ("forums.notifications", "GET", "/notifications", None, [302, 200, 200, 200, 200, 200]),
-    ("forums.unsubscribe", "GET", "/unsubscribe/{token}", None, ALL),
-    ("forums.unsubscribe", "GET", "/unsubscribe/forged", None, NOT_FOUND),
     ("manage.reports", "GET", "/manage/reports", None, [302, 403, 403, 403, 200, 200]),
     ("forums.helpful", "POST", "/forums/p/{post}/helpful", {}, [302, 403, 303, 303, 303, 303]),
     ("forums.helpful", "POST", "/forums/p/{lounge_post}/helpful", {}, [302, 403, 404, 303, 303, 303]),
@@ -76,10 +72,8 @@ ROUTES = [
     ("forums.category_form", "POST", "/forums/manage/{open_id}", {"name": ""}, [302, 403, 403, 403, 422, 422]),
     ("manage.resolve_report", "POST", "/manage/reports/{post}", {}, [302, 403, 403, 403, 422, 422]),
     ("manage.resolve_report", "POST", "/manage/reports/999999", {}, [302, 403, 403, 403, 404, 404]),
-    ("forums.notifications_read", "POST", "/notifications/read", {}, [302, 303, 303, 303, 303, 303]),
     ("forums.delete", "POST", "/forums/p/{post}/delete", {}, [302, 403, 403, 403, 403, 403]),
     ("forums.delete", "POST", "/forums/p/{mine}/delete", {}, [302, 303, 303, 303, 303, 303]),
-    ("forums.unsubscribe", "POST", "/unsubscribe/{token}", {}, ALL),
 ]
 
 
@@ -114,7 +108,6 @@ def test_each_role_gets_what_it_may_on_every_route(browser, session, role):
         "thread": thread.id, "lounge_thread": lounge_thread.id, "office_thread": office_thread.id,
         "post": thread.last_post_id, "lounge_post": lounge_thread.last_post_id,
         "office_post": office_thread.last_post_id, "mine": mine.last_post_id,
-        "token": services.unsubscribe_token(author, "thread", thread.id),
     }
     session.commit()
     if viewer is not None:
@@ -159,7 +152,7 @@ def test_changes_without_the_form_token_are_refused(browser, session, category, 
                  f"/forums/p/{mine.last_post_id}/delete", f"/forums/p/{thread.last_post_id}/helpful",
                  f"/forums/p/{thread.last_post_id}/report", f"/forums/t/{thread.id}/follow",
                  f"/forums/c/{category.slug}/follow", f"/forums/t/{thread.id}/moderate", "/forums/manage/new",
-                 f"/manage/reports/{thread.last_post_id}", "/notifications/read"):
+                 f"/manage/reports/{thread.last_post_id}"):
         response = browser.client.post(path, data={"title": "T", "body": "Changed", "reason": "R", "name": "N",
                                                    "audience": "members", "action": "dismiss"})
         assert response.status_code in (400, 422), path

@@ -35,12 +35,12 @@ from portal.blueprints.forums.models import (
     Category,
     CategorySubscription,
     Helpful,
-    Notification,
     Post,
     Thread,
     ThreadRead,
     ThreadSubscription,
 )
+from portal.blueprints.notifications.models import Notification
 from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.budget import CSS, QUERY_BUDGET, WEIGHT_BUDGET, Measure, compressed, measure
@@ -233,8 +233,9 @@ def world(session) -> World:
     session.add_all([ThreadSubscription(thread_id=thread.id, user_id=member.id),
                      CategorySubscription(category_id=category.id, user_id=member.id)]
                     + [Helpful(post_id=p, user_id=member.id) for p in posts[2:6]]
-                    + [Notification(user_id=member.id, kind="reply", thread_id=thread.id, post_id=p,
-                                    text=f"Someone replied to “{thread.title}”") for p in posts[-3:]])
+                    + [Notification(user_id=member.id, kind="forums.reply", url=f"/forums/p/{p}",
+                                    target_text=thread.title, text=f"Someone replied to “{thread.title}”")
+                       for p in posts[-3:]])
     session.execute(update(Post).where(Post.id.in_(posts[2:6])).values(helpful_count=Post.helpful_count + 1))
     session.commit()
     world = World(member.id, category.id, thread.id, authors)

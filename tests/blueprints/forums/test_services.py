@@ -1,5 +1,5 @@
 """The forum rules as plain functions: numbering and counts, quoting, revisions,
-unsubscribe tokens, who is notified, digests and moderation edge cases."""
+who is notified and moderation edge cases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.blueprints.forums import search, services
-from portal.blueprints.forums.models import Notification, PostRevision
+from portal.blueprints.forums.models import PostRevision
+from portal.blueprints.notifications.models import Notification
 from portal.core.db import utcnow
 from tests.blueprints.forums.factories import (
     first_post,
@@ -63,22 +64,6 @@ def test_deleting_takes_the_text_out_of_the_index(session, category, member):
     assert search.search(session, "gardening", [category.id], 1).total == 0
 
 
-def test_unsubscribe_tokens_are_signed_and_name_what_they_stop(app, session, category, member):
-    thread = make_thread(session, category, member)
-    token = services.unsubscribe_token(member, "thread", thread.id)
-    assert services.read_unsubscribe_token(token) == {"u": member.id, "k": "thread", "t": thread.id}
-    assert services.read_unsubscribe_token(token[:-2] + "xx") is None
-    assert services.read_unsubscribe_token("not-a-token") is None
-    session.delete(thread)
-    session.flush()
-    payload = services.read_unsubscribe_token(token)
-    assert services.apply_unsubscribe(session, payload) == "That subscription no longer exists."
-    assert services.apply_unsubscribe(session, {"u": 999999, "k": "all", "t": 0}) == (
-        "That subscription no longer exists.")
-    assert services.apply_unsubscribe(session, {"u": member.id, "k": "nonsense", "t": 0}) == (
-        "That subscription no longer exists.")
-
-
 def test_people_who_left_get_no_notifications_or_email(session, category, member, other):
     thread = make_thread(session, category, member)
     member.deleted_at = utcnow()
@@ -95,19 +80,6 @@ def test_a_follower_who_can_no_longer_see_the_category_is_not_told(session, memb
     services.subscribe_thread(session, thread, member)  # followed before it was restricted, say
     make_post(session, thread, other, notify=True)
     assert session.scalars(select(Notification).where(Notification.user_id == member.id)).all() == []
-
-
-def test_digests_leave_out_people_who_chose_otherwise_or_left(session, category, member, other):
-    daily = make_person(session, notification_delivery="daily")
-    gone = make_person(session, notification_delivery="daily")
-    thread = make_thread(session, category, member)
-    for person in (daily, gone, other):
-        services.subscribe_thread(session, thread, person)
-    make_post(session, thread, make_person(session), notify=True)
-    gone.deleted_at = utcnow()
-    session.flush()
-    assert services.send_digests(session) == 1
-    assert [m.recipient for m in outbox(session) if m.subject.startswith("Your daily digest")] == [daily.email]
 
 
 def test_a_post_whose_author_left_can_be_hidden_but_not_its_author_suspended(session, category, manager):
@@ -133,4 +105,3 @@ def test_reading_is_remembered_only_for_people_signed_in(session, category, memb
     assert services.last_read(session, member, []) == {}
     assert services.last_read(session, member, [thread.id]) == {thread.id: 1}
     assert services.helpful_by(session, AnonymousUserMixin(), [1]) == set()
-    assert services.unread_count(session, AnonymousUserMixin()) == 0

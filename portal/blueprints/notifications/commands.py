@@ -1,10 +1,10 @@
-"""Forum commands: ``flask --app portal send-digests``."""
+"""Notification commands: ``flask --app portal send-digests``."""
 
 from __future__ import annotations
 
 import click
 
-from portal.blueprints.forums.services import send_digests
+from portal.blueprints.notifications.services import send_digests
 from portal.extensions import db
 
 
@@ -17,6 +17,6 @@ def digests_pass(session) -> int:
 
 @click.command("send-digests")
 def send_digests_command() -> None:
-    """Email each person who chose a daily digest their notifications not yet emailed.
+    """Email each person their notifications waiting for the daily digest.
     Run it once a day (from cron); each notification is included once."""
     click.echo(f"Queued {digests_pass(db.session)} digests.")
