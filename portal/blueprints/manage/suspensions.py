@@ -43,8 +43,8 @@ def suspend(session: Session, person: User | None, moderator: User, reason: str,
         raise ModerationError("action", f"{person.display_name} is already suspended; lift that suspension "
                                         "first to give a different one")
     ends = now + length if length is not None else None
-    suspension = Suspension(user_id=person.id, reason=reason.strip(), starts_at=now, ends_at=ends,
-                            suspended_by_id=moderator.id)
+    suspension = Suspension(person=person, reason=reason.strip(), starts_at=now, ends_at=ends,
+                            suspended_by=moderator)
     session.add(suspension)
     person.suspended_at, person.suspended_until, person.suspension_reason = now, ends, reason.strip()
     sign_out_everywhere(session, person)
@@ -56,7 +56,7 @@ def lift(session: Session, suspension: Suspension, moderator: User, now: datetim
     now = now or utcnow()
     if not suspension.is_current(now):
         return False
-    suspension.lifted_at, suspension.lifted_by_id = now, moderator.id
+    suspension.lifted_at, suspension.lifted_by = now, moderator
     person = suspension.person
     person.suspended_at, person.suspended_until, person.suspension_reason = None, None, ""
     session.flush()

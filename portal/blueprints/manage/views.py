@@ -158,10 +158,12 @@ def _decision_failed(filters: QueueFilters, entry: reports.Entry, form: Moderati
     return render("manage/queue.html", status=422, **_queue_context(filters, form, entry))
 
 
-@bp.post("/manage/moderation/<kind>/<int:target_id>")
+@bp.post("/manage/moderation/<item_kind>/<int:target_id>")
 @require(Permission.MODERATE)
-def moderate(kind: str, target_id: int):
-    entry = reports.entry(db.session, _reportable(kind), target_id)
+def moderate(item_kind: str, target_id: int):
+    """Decide on one item. Its kind is ``item_kind`` in the URL, leaving ``kind`` in the
+    query string to the filters the moderator goes back to."""
+    entry = reports.entry(db.session, _reportable(item_kind), target_id)
     if entry is None:
         abort(404)
     filters = _queue_filters()

@@ -67,7 +67,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_suspension_lifted_ends', ['lifted_at', 'ends_at'], unique=False)
         batch_op.create_index('ix_suspension_user_starts', ['user_id', 'starts_at'], unique=False)
 
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
+    # ALTER TABLE in place (SQLite 3.35+ drops columns itself): rebuilding user_account, as
+    # batch mode otherwise does on SQLite, would fire every ON DELETE that points at it.
+    with op.batch_alter_table('user_account', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('suspended_until', portal.core.db.UTCDateTime(), nullable=True))
 
     _move_forum_reports_up()
@@ -129,7 +131,7 @@ def downgrade() -> None:
     op.execute(sa.text("UPDATE user_account SET suspended_at = NULL, suspension_reason = '' "
                        "WHERE suspended_until IS NOT NULL AND suspended_until <= :now").bindparams(now))
 
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
+    with op.batch_alter_table('user_account', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('suspended_until')
 
     with op.batch_alter_table('suspension', schema=None) as batch_op:
