@@ -225,9 +225,10 @@ def test_deciding_in_the_moderation_queue_swaps_the_item_or_brings_the_errors_to
     problems = []
     try:
         chromium.click(f"#{item} button[type=submit]")
-        problems += after_swap(chromium, "manage.queue", "decision sent empty", None)
+        chromium.wait_until(lambda: chromium.js(SETTLED) and chromium.js(ERRORS_SHOWN), "the error summary")
         if chromium.js("return document.activeElement.id") != "error-summary":
             problems.append("error summary: a decision with errors should move focus to the summary at the top")
+        problems += after_swap(chromium, "manage.queue", "decision sent empty", None)
         chromium.js(CLEAR_LIVE_REGION)
         chromium.click(f"#{item} input[value=dismiss] + label")
         chromium.click(f"#{item} button[type=submit]")
