@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.blueprints.accounts import demo, passwords, services
@@ -20,6 +20,8 @@ from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
 from portal.blueprints.forums import services as forum_services
 from portal.blueprints.forums.models import Category, Post, Thread
 from portal.blueprints.notifications import services as notification_services
+from portal.blueprints.manage import suspensions
+from portal.blueprints.manage.models import Report, Suspension
 from portal.core.db import utcnow
 from portal.core.permissions import Role
 from portal.core.time import zone
@@ -35,6 +37,7 @@ ACCOUNTS = {
     "unverified": "unverified@a11y.example.org",
     "pending": "pending@a11y.example.org",
     "preferences": "preferences@a11y.example.org",
+    "suspended": "suspended@a11y.example.org",
 }
 NEW_ADDRESS = "pending-new@a11y.example.org"
 SAMPLE_PEOPLE = 30  # with the demo people, more than one page of the people list
@@ -205,7 +208,37 @@ def unsubscribe_token(session: Session, role: str) -> str:
     return notification_services.unsubscribe_token(user(session, role), "kind", "forums.reply")
 
 
-SEEDS = (accounts, events, forums, notifications)
+# Moderation
+
+SUSPENSION_REASON = "Posted the same advert in five threads after a warning."
+
+
+def moderation(session: Session) -> None:
+    """A member suspended for a week by the manager, so a refusal says why and until when."""
+    suspended = services.create_verified_user(
+        session, services.NewAccount(ACCOUNTS["suspended"], "Sol Suspended", PASSWORD))
+    suspensions.suspend(session, suspended, user(session, "manager"), SUSPENSION_REASON, timedelta(days=7))
+
+
+def suspension_id(session: Session, role: str) -> int:
+    return session.scalar(select(Suspension.id).where(Suspension.user_id == user(session, role).id))
+
+
+def reopen_reports(session: Session) -> None:
+    """Undo a decision an htmx check made in the queue: every report open again."""
+    session.execute(update(Report).values(status="open", resolved_by_id=None, resolved_at=None, resolution=""))
+
+
+def suspend_again(session: Session) -> None:
+    """Undo an htmx check's lifting of the suspended account's suspension."""
+    person = user(session, "suspended")
+    suspension = session.scalar(select(Suspension).where(Suspension.user_id == person.id))
+    suspension.lifted_at = suspension.lifted_by_id = None
+    person.suspended_at, person.suspended_until = suspension.starts_at, suspension.ends_at
+    person.suspension_reason = suspension.reason
+
+
+SEEDS = (accounts, events, forums, notifications, moderation)
 
 
 # Growth: each feature multiplies its data, for the query budget at ten times the size

@@ -207,12 +207,32 @@ register(
     PageState("manage.change_role", "admin", "admin", of("mentor", "/manage/people/{id}/role")),
     PageState("manage.change_role", "the only admin making themselves a member", "admin",
               of("admin", "/manage/people/{id}/role"), Submission({"role": "member"}), 422),
-    PageState("manage.reports", "community manager, reported posts", "manager", "/manage/reports"),
-    PageState("manage.reports", "a decision sent empty", "manager", "/manage/reports",
-              Submission(clear=True), 422),
-    PageState("manage.reports", "member, not allowed", "member", "/manage/reports", status=403),
     PageState("manage.change_role", "community manager, not allowed", "manager",
               of("mentor", "/manage/people/{id}/role"), status=403),
+)
+
+# Moderation: the one queue for every reportable kind, the report page they share, and
+# suspensions (the demo reports three forum posts and suspends one member; the suite adds
+# a suspended account whose refusals say why and until when)
+
+register(
+    PageState("manage.queue", "community manager, reported forum posts", "manager", "/manage/moderation"),
+    PageState("manage.queue", "admin, filtered to forum posts", "admin", "/manage/moderation?kind=forums.post"),
+    PageState("manage.queue", "community manager, nothing handled yet", "manager",
+              "/manage/moderation?status=handled"),
+    PageState("manage.queue", "a decision sent empty", "manager", "/manage/moderation",
+              Submission(clear=True), 422),
+    PageState("manage.queue", "member, not allowed", "member", "/manage/moderation", status=403),
+    PageState("manage.report", "member, a forum post", "member", post(2, "/report/forums.post/{id}")),
+    PageState("manage.report", "submitted empty", "member", post(2, "/report/forums.post/{id}"),
+              Submission(clear=True), 422),
+    PageState("manage.report", "member, a hidden or missing item", "member", "/report/forums.post/999999",
+              status=404),
+    PageState("manage.suspensions", "community manager, people suspended", "manager", "/manage/suspensions"),
+    PageState("manage.suspensions", "admin, none ended lately", "admin", "/manage/suspensions?show=ended"),
+    PageState("manage.suspensions", "member, not allowed", "member", "/manage/suspensions", status=403),
+    PageState("forums.new_thread", "suspended member, told why and until when", "suspended",
+              "/forums/c/introductions/new", status=403),
 )
 
 # Events: finding, replying, hosting
@@ -314,9 +334,6 @@ register(
     PageState("forums.edit", "member, someone else's post", "member", post(2, "/forums/p/{id}/edit"),
               status=403),
     PageState("forums.delete", "member, their post", "member", post(1, "/forums/p/{id}/delete")),
-    PageState("forums.report", "member", "member", post(2, "/forums/p/{id}/report")),
-    PageState("forums.report", "submitted empty", "member", post(2, "/forums/p/{id}/report"),
-              Submission(clear=True), 422),
     PageState("forums.history", "community manager", "manager", post(1, "/forums/p/{id}/history")),
     PageState("forums.history", "member, not allowed", "member", post(1, "/forums/p/{id}/history"),
               status=403),

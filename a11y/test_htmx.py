@@ -238,3 +238,48 @@ def test_searching_the_forums_swaps_the_results_and_pushes_a_working_url(chromiu
     chromium.click("form[role=search] button")
     problems = filtered(chromium, "forums.search_posts", "search-heading")
     record(report, chromium, "forums.search_posts", "search with htmx", started, problems)
+
+
+def test_deciding_in_the_moderation_queue_swaps_the_item_or_brings_the_errors_to_the_top(chromium, portal,
+                                                                                         report):
+    started = time.monotonic()
+    begin(chromium, "manager", "/manage/moderation")
+    item = chromium.js("return document.querySelector('#queue-results section.report').id")
+    problems = []
+    try:
+        chromium.click(f"#{item} button[type=submit]")
+        chromium.wait_until(lambda: chromium.js(SETTLED) and chromium.js(ERRORS_SHOWN), "the error summary")
+        if chromium.js("return document.activeElement.id") != "error-summary":
+            problems.append("error summary: a decision with errors should move focus to the summary at the top")
+        problems += after_swap(chromium, "manage.queue", "decision sent empty", None)
+        chromium.js(CLEAR_LIVE_REGION)
+        chromium.click(f"#{item} input[value=dismiss] + label")
+        chromium.click(f"#{item} button[type=submit]")
+        said = "The reports are dismissed; the post stays."
+        problems += after_swap(chromium, "manage.queue", "reports dismissed", said)
+        if chromium.js(ERRORS_SHOWN):
+            problems.append("error summary: it stays at the top after the decision was corrected and made")
+        if f"Done: {said}" not in chromium.js("return document.getElementById(arguments[0]).textContent", item):
+            problems.append(f"{item}: the decision is announced but not shown beside the item")
+    finally:
+        with portal.session() as session:
+            data.reopen_reports(session)
+            session.commit()
+    record(report, chromium, "manage.queue", "a decision sent empty, then made, with htmx", started, problems)
+
+
+def test_lifting_a_suspension_swaps_the_list_and_announces_it(chromium, portal, report):
+    started = time.monotonic()
+    begin(chromium, "manager", "/manage/suspensions")
+    row = f"#suspension-{portal.lookup(data.suspension_id, 'suspended')}"
+    said = "The suspension is lifted: Sol Suspended can take part again."
+    try:
+        chromium.click(f"{row} button[type=submit]")
+        problems = after_swap(chromium, "manage.suspensions", "lifted", said)
+        if f"Done: {said}" not in chromium.js("return document.getElementById('suspensions').textContent"):
+            problems.append("suspensions: the lifting is announced but not shown on the page")
+    finally:
+        with portal.session() as session:
+            data.suspend_again(session)
+            session.commit()
+    record(report, chromium, "manage.suspensions", "lift a suspension with htmx", started, problems)

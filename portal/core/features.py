@@ -57,20 +57,36 @@ class NotificationKind:
 
 @dataclass(frozen=True)
 class Reportable:
-    """Something members may report into the one moderation queue.
+    """Something members may report into the one moderation queue; the feature that owns
+    it declares how it is found, shown, judged and put out of view, and nothing else
+    changes to let its items be reported.
 
-    ``load(session, ids)`` returns the items by id (missing ones left out);
-    ``template`` shows one item in the queue (it receives ``item``); ``author``,
-    ``url`` and ``is_hidden`` describe an item; ``hide(session, item, moderator,
-    reason)`` takes it out of view with a reason its author sees, ``restore(session,
-    item, moderator)`` brings it back. Each flushes, never commits."""
+    ``kind`` is unique across features ("forums.post"); ``label`` names the kind in the
+    queue's filter ("Forum posts") and ``noun`` one item in sentences ("post").
+    ``load(session, ids)`` returns the items by id (missing ones left out) with whatever
+    ``title``, ``author``, ``can_see`` and ``template`` read already loaded, in a fixed
+    number of queries however many ids it is given. ``title(item)`` names the item
+    mid-sentence ("post 2 in “Networking”"); ``excerpt(item)`` is plain text the report
+    page quotes; ``template`` shows the item in the queue (it receives ``item``; its
+    headings start at h4); ``author(item)`` is the person answerable for it (or None);
+    ``url(item)`` is where it is read. ``can_see(user, item)`` says whether the person
+    may see the item at all; ``is_shown(item)`` whether readers see it now (neither
+    hidden nor deleted: only shown items can be reported or hidden); ``is_hidden(item)``
+    whether a moderator hid it (so it can be restored). ``hide(session, item, moderator,
+    reason)`` takes it out of view with a reason its author sees, ``restore(session, item,
+    moderator)`` brings it back. Each flushes, never commits."""
 
     kind: str
     label: str
+    noun: str
     load: Callable[[Any, list[int]], Mapping[int, Any]]
     template: str
+    title: Callable[[Any], str]
+    excerpt: Callable[[Any], str]
     author: Callable[[Any], Any]
     url: Callable[[Any], str]
+    can_see: Callable[[Any, Any], bool]
+    is_shown: Callable[[Any], bool]
     is_hidden: Callable[[Any], bool]
     hide: Callable[[Any, Any, Any, str], None]
     restore: Callable[[Any, Any, Any], None]

@@ -44,7 +44,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # The current suspension from taking part (the manage feature keeps the history).
     suspended_at: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
     suspension_reason: Mapped[str] = mapped_column(String(500), default="")
 
     pronouns: Mapped[str] = mapped_column(String(40), default="")
@@ -65,7 +67,11 @@ class User(Base):
 
     @property
     def is_suspended(self) -> bool:
-        return self.suspended_at is not None
+        """Suspended from taking part now: a suspension has begun and not passed its end
+        (none means until a community manager lifts it)."""
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > utcnow()
 
     @property
     def is_deleted(self) -> bool:

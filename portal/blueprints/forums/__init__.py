@@ -1,6 +1,8 @@
 """Forums: categories, threads and replies that work with a screen reader and on a slow link."""
 
-from portal.core.features import Feature, NavEntry, NotificationKind
+from flask import url_for
+
+from portal.core.features import Feature, NavEntry, NotificationKind, Reportable
 
 NOTIFICATION_KINDS = (
     NotificationKind("forums.reply", "Replies to threads you follow",
@@ -19,6 +21,29 @@ def _demo(session, context: dict) -> str:
     return f"{demo.seed(session, context['people'])} forum threads"
 
 
+def _reported_post() -> Reportable:
+    """Forum posts in the one moderation queue."""
+    from portal.blueprints.forums import queries, services
+    from portal.core.text import excerpt
+
+    return Reportable(
+        kind="forums.post",
+        label="Forum posts",
+        noun="post",
+        load=queries.reported_posts,
+        template="forums/_reported_post.html",
+        title=lambda post: f"post {post.number} in “{post.thread.title}”",
+        excerpt=lambda post: excerpt(post.body, 300),
+        author=lambda post: post.author,
+        url=lambda post: url_for("forums.permalink", post_id=post.id),
+        can_see=lambda user, post: services.can_see_category(user, post.thread.category),
+        is_shown=lambda post: post.is_visible,
+        is_hidden=lambda post: post.hidden_at is not None,
+        hide=services.hide_post,
+        restore=services.restore_post,
+    )
+
+
 def feature() -> Feature:
     from portal.blueprints.forums.models import Audience
     from portal.blueprints.forums.search import SEARCH_OBJECTS
@@ -34,4 +59,5 @@ def feature() -> Feature:
         template_filters={"audience_label": lambda value: Audience(value).label},
         notification_kinds=NOTIFICATION_KINDS,
         unsubscribes={"thread": stop_thread_emails, "category": stop_category_emails},
+        reportables=(_reported_post(),),
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import services
 from portal.blueprints.forums.models import Audience, Category, Thread
+from portal.blueprints.manage import reports
 from portal.core.db import utcnow
 
 CATEGORIES = [
@@ -107,6 +108,6 @@ def seed(session: Session, people: list[User]) -> int:
         post = services.reply(session, thread, rng.choice(community),
                               "Buy cheap followers at example dot com!!! Best prices!!!", now=next(clock),
                               notify=False)
-        services.report_post(session, post, reporter, "This looks like spam.")
+        reports.report(session, "forums.post", post.id, reporter, "This looks like spam.")
     session.flush()
     return len(threads)

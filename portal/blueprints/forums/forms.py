@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.blueprints.forums.models import Audience, Category, Post, Report, Thread
+from portal.blueprints.forums.models import Audience, Category, Post, Thread
 from portal.core.forms import Choice, MaxLength, PlainText, Required, strip
 
 POSITION_MAX = 1000
@@ -52,18 +52,6 @@ class EditForm(FlaskForm):
     body = _body()
 
 
-class ReportForm(FlaskForm):
-    reason = TextAreaField(
-        "What is wrong with this post?",
-        filters=[strip],
-        validators=[
-            Required("Tell the moderators what is wrong with the post"),
-            MaxLength(Report.reason, "The reason"),
-            PlainText("The reason"),
-        ],
-    )
-
-
 class ModerateThreadForm(FlaskForm):
     title = StringField(
         "Title",
@@ -78,27 +66,6 @@ class ModerateThreadForm(FlaskForm):
     category = SelectField("Category", coerce=int)
     pinned = BooleanField("Pinned: shown first in its category")
     locked = BooleanField("Locked: nobody can reply")
-
-
-class ModerationActionForm(FlaskForm):
-    action = Choice(
-        "What should happen?",
-        [
-            SelectChoice("dismiss", "Dismiss the report: the post is fine"),
-            SelectChoice("hide", "Hide the post (its author sees your reason)"),
-            SelectChoice("suspend", "Hide the post and suspend its author from taking part"),
-        ],
-        "Choose what should happen",
-    )
-    reason = TextAreaField(
-        "Reason (needed to hide or suspend)",
-        filters=[strip],
-        validators=[MaxLength(Post.hidden_reason, "The reason"), PlainText("The reason")],
-    )
-
-    def validate_reason(self, field) -> None:
-        if self.action.data in ("hide", "suspend") and not field.data:
-            raise ValidationError("Give a reason; the author will see it")
 
 
 class CategoryForm(FlaskForm):

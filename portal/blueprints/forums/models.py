@@ -148,28 +148,3 @@ class ThreadRead(Base):
     last_read_number: Mapped[int] = mapped_column(default=0)
 
 
-class ReportStatus(enum.StrEnum):
-    OPEN = "open"
-    DISMISSED = "dismissed"
-    ACTIONED = "actioned"
-
-
-class Report(Base):
-    __tablename__ = "forum_report"
-    __table_args__ = (
-        CheckConstraint("status IN ('open', 'dismissed', 'actioned')", name="status"),
-        Index("ix_forum_report_status_created", "status", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"))
-    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    reason: Mapped[str] = mapped_column(String(1000))
-    status: Mapped[str] = mapped_column(String(10), default=ReportStatus.OPEN.value)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    resolved_at: Mapped[datetime | None]
-    resolution: Mapped[str] = mapped_column(String(500), default="")
-
-    post: Mapped[Post] = relationship()
-    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])

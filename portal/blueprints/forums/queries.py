@@ -58,3 +58,15 @@ def posts_by_id(session: Session, ids: list[int]) -> dict[int, Post]:
 
 def count_threads(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Thread))
+
+
+def reported_posts(session: Session, ids: list[int]) -> dict[int, Post]:
+    """Posts for the moderation queue and the report page, with their thread, category
+    and author, in one query."""
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Post).where(Post.id.in_(ids))
+        .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
+    )
+    return {p.id: p for p in rows}

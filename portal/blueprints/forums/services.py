@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import search
@@ -19,8 +19,6 @@ from portal.blueprints.forums.models import (
     Helpful,
     Post,
     PostRevision,
-    Report,
-    ReportStatus,
     Thread,
     ThreadRead,
     ThreadSubscription,
@@ -392,53 +390,23 @@ def set_thread_flags(session: Session, thread: Thread, *, title: str, pinned: bo
     session.flush()
 
 
-def report_post(session: Session, post: Post, reporter: User, reason: str) -> Report:
-    report = Report(post_id=post.id, reporter_id=reporter.id, reason=reason.strip())
-    session.add(report)
-    session.flush()
-    return report
-
-
-def open_reports(session: Session) -> list[Report]:
-    return list(session.scalars(
-        select(Report).where(Report.status == ReportStatus.OPEN).order_by(Report.created_at, Report.id)
-        .options(selectinload(Report.post).selectinload(Post.author),
-                 selectinload(Report.post).selectinload(Post.thread), selectinload(Report.reporter))
-    ))
-
-
-def _resolve(session: Session, post: Post, moderator: User, status: ReportStatus, resolution: str) -> None:
-    session.execute(update(Report).where(Report.post_id == post.id, Report.status == ReportStatus.OPEN)
-                    .values(status=status.value, resolved_by_id=moderator.id, resolved_at=utcnow(),
-                            resolution=resolution))
-
-
-def dismiss_reports(session: Session, post: Post, moderator: User) -> None:
-    _resolve(session, post, moderator, ReportStatus.DISMISSED, "Dismissed")
-
-
 def hide_post(session: Session, post: Post, moderator: User, reason: str) -> None:
     """Hide the post with a reason its author sees, and tell them."""
     post.hidden_at = utcnow()
     post.hidden_reason = reason.strip()
     session.flush()
     search.remove_post(session, post.id)
-    _resolve(session, post, moderator, ReportStatus.ACTIONED, f"Post hidden: {reason.strip()}")
     if post.author is not None:
         _notify_about(session, [post.author], POST_HIDDEN, post.thread, post, moderator,
                       f"A moderator hid your post in “{post.thread.title}”: {reason.strip()}")
 
 
-def suspend_author(session: Session, post: Post, moderator: User, reason: str) -> None:
-    """Stop the author taking part (they can still read and sign in)."""
-    if post.author is None:
-        raise ForumError("reason", "This post's author has left; there is nobody to suspend")
-    if has_permission(post.author, Permission.MODERATE):
-        raise ForumError("reason", "Community managers and admins cannot be suspended here")
-    post.author.suspended_at = utcnow()
-    post.author.suspension_reason = reason.strip()
-    _resolve(session, post, moderator, ReportStatus.ACTIONED, f"Author suspended: {reason.strip()}")
+def restore_post(session: Session, post: Post, moderator: User) -> None:
+    """Show a hidden post again, and make it findable again."""
+    post.hidden_at = None
+    post.hidden_reason = ""
     session.flush()
+    search.index_post(session, post, post.thread.title if post.number == 1 else None)
 
 
 # Categories

@@ -14,7 +14,6 @@ from portal.blueprints.forums.forms import (
     EditForm,
     ModerateThreadForm,
     ReplyForm,
-    ReportForm,
     ThreadForm,
 )
 from portal.blueprints.forums.models import Audience, Category, Post, PostRevision, Thread
@@ -230,21 +229,6 @@ def helpful(post_id: int):
     message = "Marked as helpful." if marked else "Helpful mark removed."
     return done(url_for("forums.permalink", post_id=post.id), message, "forums/_helpful.html",
                 post=post, marked=marked, action_form=ConfirmForm())
-
-
-@bp.route("/forums/p/<int:post_id>/report", methods=["GET", "POST"])
-@require(Permission.TAKE_PART)
-def report(post_id: int):
-    post = _post(post_id)
-    if not post.is_visible:
-        abort(404)  # nothing to report, and its text must not show here
-    form = ReportForm()
-    if form.validate_on_submit():
-        services.report_post(db.session, post, current_user, form.reason.data)
-        db.session.commit()
-        return done(url_for("forums.permalink", post_id=post.id),
-                    "Thank you. The moderators will look at the post.")
-    return render_form("forums/report.html", form=form, post=post)
 
 
 @bp.get("/forums/p/<int:post_id>/history")

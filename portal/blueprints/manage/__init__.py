@@ -1,7 +1,15 @@
-"""The community manager's dashboard, and people and roles."""
+"""The community manager's dashboard, people and roles, the one moderation queue for
+every reportable kind, and suspensions."""
 
 from portal.core.features import Feature, NavEntry
 from portal.core.permissions import Permission, has_permission
+
+
+def _demo(session, context: dict) -> str:
+    from portal.blueprints.manage import demo
+
+    count = demo.seed(session, context["people"])
+    return f"{count} {'suspension' if count == 1 else 'suspensions'}"
 
 
 def feature() -> Feature:
@@ -12,4 +20,5 @@ def feature() -> Feature:
         blueprint=bp,
         navigation=(NavEntry("Manage", "manage.dashboard", order=90, section="/manage/",
                              show=lambda user: has_permission(user, Permission.MANAGE_COMMUNITY)),),
+        demo=_demo,
     )

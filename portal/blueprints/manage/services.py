@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.blueprints.accounts.models import User
 from portal.blueprints.events.models import Event, EventStatus
-from portal.blueprints.forums.models import Report, ReportStatus
+from portal.blueprints.manage import reports, suspensions
 from portal.core.mail import OutboxMessage
 from portal.core.pagination import Page, paginate
 
@@ -26,12 +26,13 @@ class Overview:
     mail_queued: int
     mail_dead: int
     open_reports: int
+    suspended: int
     upcoming_events: int
     draft_events: int
 
 
 def overview(session: Session, now: datetime) -> Overview:
-    """Headline figures in four queries, whatever the size of the community."""
+    """Headline figures in five queries, whatever the size of the community."""
     active = User.deleted_at.is_(None)
     people = session.execute(
         select(
@@ -53,11 +54,11 @@ def overview(session: Session, now: datetime) -> Overview:
             func.count(case((Event.status == EventStatus.DRAFT, 1))),
         )
     ).one()
-    reports = session.scalar(select(func.count()).select_from(Report).where(Report.status == ReportStatus.OPEN))
     return Overview(
         members=people[0], unverified=people[1], mentors=people[2], mentees=people[3],
         mail_queued=mail.get("queued", 0), mail_dead=mail.get("dead", 0),
-        open_reports=reports, upcoming_events=events[0], draft_events=events[1],
+        open_reports=reports.items_to_review(session), suspended=suspensions.count_current(session, now),
+        upcoming_events=events[0], draft_events=events[1],
     )
 
 

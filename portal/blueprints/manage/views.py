@@ -1,30 +1,37 @@
-"""The dashboard, and the people page where admins grant and remove roles."""
+"""The dashboard, people and roles, the one moderation queue, suspensions, and the report
+page every reportable kind shares."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user
 
 from portal.blueprints.accounts.forms import RoleForm
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.services import AccountError, set_role
-from portal.blueprints.forums import services as forum_services
-from portal.blueprints.forums.forms import ModerationActionForm
-from portal.blueprints.forums.models import Post
-from portal.blueprints.manage import services
+from portal.blueprints.manage import policies, reports, services, suspensions
+from portal.blueprints.manage.errors import ModerationError
+from portal.blueprints.manage.forms import ModerationForm, QueueFilters, ReportForm, moderation_form
 from portal.core.db import utcnow
-from portal.core.htmx import done, render, render_form
+from portal.core.features import Reportable, registry
+from portal.core.forms import ConfirmForm
+from portal.core.htmx import done, render, render_form, wants_fragment
 from portal.core.permissions import Permission, Role, require
 from portal.core.routing import page_arg
 from portal.extensions import db
 
-bp = Blueprint("manage", __name__, url_prefix="/manage")
+bp = Blueprint("manage", __name__)
+
+SUSPENSION_LISTS = {"current": "Current", "ended": f"Ended in the last {suspensions.ENDED_WITHIN.days} days"}
 
 
-@bp.get("/")
+@bp.get("/manage/")
 @require(Permission.MANAGE_COMMUNITY)
 def dashboard():
     return render("manage/dashboard.html", overview=services.overview(db.session, utcnow()))
+
+
+# People and roles
 
 
 def _people_filters() -> tuple[str | None, str, int]:
@@ -32,11 +39,10 @@ def _people_filters() -> tuple[str | None, str, int]:
     if role not in (None, *Role):
         role = None
     query = request.args.get("q", "").strip()[:100]
-    page = page_arg()
-    return role, query, page
+    return role, query, page_arg()
 
 
-@bp.get("/people")
+@bp.get("/manage/people")
 @require(Permission.VIEW_PEOPLE)
 def people():
     role, query, page = _people_filters()
@@ -46,7 +52,7 @@ def people():
                   result=result, role=role, query=query, roles=list(Role))
 
 
-@bp.route("/people/<int:user_id>/role", methods=["GET", "POST"])
+@bp.route("/manage/people/<int:user_id>/role", methods=["GET", "POST"])
 @require(Permission.MANAGE_ROLES)
 def change_role(user_id: int):
     person = db.session.get(User, user_id)
@@ -64,42 +70,147 @@ def change_role(user_id: int):
     return render_form("manage/change_role.html", form=form, person=person)
 
 
-@bp.get("/reports")
-@require(Permission.MODERATE)
-def reports():
-    return render("manage/reports.html", reports=forum_services.open_reports(db.session), form=ModerationActionForm())
+# Reporting
 
 
-@bp.post("/reports/<int:post_id>")
-@require(Permission.MODERATE)
-def resolve_report(post_id: int):
-    post = db.session.get(Post, post_id)
-    if post is None:
+def _reportable(kind: str) -> Reportable:
+    reportable = registry().reportables.get(kind)
+    if reportable is None:
         abort(404)
-    form = ModerationActionForm()
+    return reportable
+
+
+@bp.route("/report/<kind>/<int:target_id>", methods=["GET", "POST"])
+@require(Permission.TAKE_PART)
+def report(kind: str, target_id: int):
+    reportable = _reportable(kind)
+    item = reportable.load(db.session, [target_id]).get(target_id)
+    if item is None or not policies.may_report(current_user, reportable, item):
+        abort(404)  # nothing to report, and a hidden item's words must not show here
+    earlier = reports.find_report(db.session, kind, target_id, current_user)
+    form = ReportForm(reportable.noun, data={"reason": earlier.reason} if earlier and earlier.is_open else None)
+    if form.validate_on_submit():
+        reports.report(db.session, kind, target_id, current_user, form.reason.data)
+        db.session.commit()
+        return done(reportable.url(item), f"Thank you. The moderators will look at the {reportable.noun}.")
+    return render_form("manage/report.html", form=form, reportable=reportable, item=item, target_id=target_id,
+                       earlier=earlier)
+
+
+# The moderation queue
+
+
+def _queue_filters() -> QueueFilters:
+    return QueueFilters(request.args, {kind: r.label for kind, r in registry().reportables.items()})
+
+
+def _queue_context(filters: QueueFilters, failed: ModerationForm | None = None,
+                   failed_entry: reports.Entry | None = None) -> dict:
+    """The queue page: the filtered page of items, each with its decision form; after a
+    decision that failed, that item's form (shown even if the item has left this page)."""
+    result = reports.queue(db.session, registry().reportables, kind=filters.chosen_kind,
+                           status=filters.status.data, page=page_arg())
+    entries = list(result.items)
+    if failed_entry is not None and failed_entry.key not in {e.key for e in entries}:
+        entries.insert(0, failed_entry)
+    forms = {e.key: moderation_form(e, submitted=False) for e in entries}
+    if failed is not None:
+        forms[failed_entry.key] = failed
+    return {"result": result, "entries": entries, "forms": forms, "filters": filters, "failed": failed,
+            "queue_args": _queue_args(filters)}
+
+
+def _queue_args(filters: QueueFilters) -> dict:
+    """The filters and page the moderator was on, to go back to after a decision."""
+    page = page_arg()
+    return {**filters.args, **({"page": page} if page > 1 else {})}
+
+
+def _found(filters: QueueFilters, total: int) -> str:
+    noun = "item" if total == 1 else "items"
+    return f"{total} {noun} with open reports." if filters.status.data == reports.OPEN else \
+        f"{total} {noun} handled."
+
+
+@bp.get("/manage/moderation")
+@require(Permission.MODERATE)
+def queue():
+    filters = _queue_filters()
+    context = _queue_context(filters)
+    return render("manage/queue.html", "manage/_queue_results.html",
+                  announce=_found(filters, context["result"].total), **context)
+
+
+def _decision_failed(filters: QueueFilters, entry: reports.Entry, form: ModerationForm) -> Response:
+    """422: without JavaScript, the queue with the error summary at the top and the
+    messages beside the item's fields; with htmx, the summary swapped into the top of
+    the page (where focus goes) and the item, with its messages, swapped out of band."""
+    if wants_fragment():
+        response = render("manage/queue.html", "manage/_decision_failed.html", status=422,
+                          entry=entry, form=form, queue_args=_queue_args(filters))
+        response.headers["HX-Retarget"] = "#queue-errors"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render("manage/queue.html", status=422, **_queue_context(filters, form, entry))
+
+
+@bp.post("/manage/moderation/<item_kind>/<int:target_id>")
+@require(Permission.MODERATE)
+def moderate(item_kind: str, target_id: int):
+    """Decide on one item. Its kind is ``item_kind`` in the URL, leaving ``kind`` in the
+    query string to the filters the moderator goes back to."""
+    entry = reports.entry(db.session, _reportable(item_kind), target_id)
+    if entry is None:
+        abort(404)
+    filters = _queue_filters()
+    form = moderation_form(entry)
     if form.validate_on_submit():
         try:
-            _moderate(post, form.action.data, form.reason.data or "")
-        except forum_services.ForumError as error:
-            form.reason.errors.append(error.message)
+            message = reports.decide(db.session, entry, current_user, form.decision())
+        except ModerationError as error:
+            getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
-            return done(url_for("manage.reports"), MODERATION_DONE[form.action.data])
-    return render("manage/reports.html", reports=forum_services.open_reports(db.session), form=form,
-                  failed_post_id=post.id, status=422)
+            back = url_for("manage.queue", **_queue_args(filters))
+            if not wants_fragment():
+                return done(back, message)
+            after = reports.entry(db.session, entry.reportable, target_id)
+            return done(back, message, "manage/_decided.html", entry=after, queue_args=_queue_args(filters),
+                        form=moderation_form(after, submitted=False), confirmation=message)
+    return _decision_failed(filters, entry, form)
 
 
-MODERATION_DONE = {
-    "dismiss": "The report is dismissed.",
-    "hide": "The post is hidden and its author told why.",
-    "suspend": "The post is hidden and its author suspended from taking part.",
-}
+# Suspensions
 
 
-def _moderate(post: Post, action: str, reason: str) -> None:
-    if action == "dismiss":
-        forum_services.dismiss_reports(db.session, post, current_user)
-        return
-    if action == "suspend":
-        forum_services.suspend_author(db.session, post, current_user, reason)
-    forum_services.hide_post(db.session, post, current_user, reason)
+def _suspensions_context(shown: str, confirmation: str | None = None) -> dict:
+    listing = suspensions.current if shown == "current" else suspensions.ended
+    return {"result": listing(db.session, page_arg()), "shown": shown, "lists": SUSPENSION_LISTS,
+            "days": suspensions.ENDED_WITHIN.days, "confirmation": confirmation}
+
+
+@bp.get("/manage/suspensions", endpoint="suspensions")
+@require(Permission.MODERATE)
+def suspensions_page():
+    shown = request.args.get("show", "current")
+    if shown not in SUSPENSION_LISTS:
+        shown = "current"
+    return render("manage/suspensions.html", **_suspensions_context(shown))
+
+
+@bp.post("/manage/suspensions/<int:suspension_id>/lift")
+@require(Permission.MODERATE)
+def lift(suspension_id: int):
+    suspension = suspensions.find(db.session, suspension_id)
+    if suspension is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = suspension.person.display_name
+    if suspensions.lift(db.session, suspension, current_user):
+        message = f"The suspension is lifted: {name} can take part again."
+    else:
+        message = f"{name}’s suspension had already ended."
+    db.session.commit()
+    return done(url_for("manage.suspensions"), message, "manage/_suspensions.html",
+                **_suspensions_context("current", confirmation=message))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.blueprints.forums import services
-from portal.blueprints.forums.models import Category, Post, Report, Thread
+from portal.blueprints.forums.models import Category, Post, Thread
+from portal.blueprints.manage import reports
+from portal.blueprints.manage.models import Report
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import first_post, make_post, make_thread
 from tests.helpers import words_of
@@ -51,13 +52,15 @@ def test_a_report_or_a_moderators_reason_with_control_characters_is_refused(brow
     thread = make_thread(session, category, member)
     post = make_post(session, thread, member, body="Reported words")
     sign_in(browser, manager)
-    browser.get(f"/forums/p/{post.id}/report")
+    browser.get(f"/report/forums.post/{post.id}")
     response = browser.submit({"reason": text}, button="Send report")
     assert response.status_code == 422 and "The reason must not contain control characters" in words_of(response)
-    services.report_post(session, post, manager, "Spam")
+    reports.report(session, "forums.post", post.id, manager, "Spam")
     session.commit()
-    browser.get("/manage/reports")
-    response = browser.submit({"action": "hide", "reason": text}, button="Decide on post 2")
+    browser.get("/manage/moderation")
+    prefix = f"forums-post-{post.id}-"
+    response = browser.submit({prefix + "action": "hide", prefix + "reason": text},
+                              button=f"Decide on post 2 in “{thread.title}”")
     assert response.status_code == 422 and "The reason must not contain control characters" in words_of(response)
     session.refresh(post)
     assert post.is_visible

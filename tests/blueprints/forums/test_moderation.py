@@ -1,5 +1,6 @@
-"""Moderation: pin, lock, move and rename threads; report posts; the queue where a
-manager dismisses a report, hides a post with a reason, or suspends its author."""
+"""Moderation: pin, lock, move and rename threads; report posts; forum posts in the one
+moderation queue, where a manager dismisses the reports, hides a post with a reason its
+author is told, restores it, or suspends its author."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.blueprints.forums import search, services
-from portal.blueprints.forums.models import Report
+from portal.blueprints.manage import reports
+from portal.blueprints.manage.models import Report
 from portal.blueprints.notifications.models import Notification
-from portal.core.db import utcnow
+from portal.core.features import registry
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import (
     first_post,
@@ -152,10 +154,13 @@ def test_anyone_taking_part_can_report_a_post_with_a_reason(browser, session, ca
     sign_in(browser, member)
     browser.get(f"/forums/t/{thread.id}")
     browser.get(dict(links(browser.html))["Report post 1"])
-    assert "Buy cheap watches" in browser.html
+    assert browser.url == f"/report/forums.post/{thread.last_post_id}"
+    assert "Report post 1 in “" in words_of(browser.page) and "Buy cheap watches" in browser.html
     browser.submit({"reason": "  Spam  "}, button="Send report")
+    assert browser.url.startswith(f"/forums/t/{thread.id}")
     assert "Thank you. The moderators will look at the post." in words_of(browser.page)
     [report] = session.scalars(select(Report))
+    assert (report.kind, report.target_id) == ("forums.post", thread.last_post_id)
     assert (report.reason, report.reporter_id, report.status) == ("Spam", member.id, "open")
 
 
@@ -168,7 +173,7 @@ def test_a_report_without_a_good_reason_gets_422_and_keeps_the_text(browser, ses
                                                                     message):
     thread = make_thread(session, category)
     sign_in(browser, member)
-    browser.get(f"/forums/p/{thread.last_post_id}/report")
+    browser.get(f"/report/forums.post/{thread.last_post_id}")
     assert browser.submit({"reason": reason}, button="Send report").status_code == 422
     assert f"Error: {message}" in words_of(browser.page)
     assert dict(browser.form(button="Send report").fields)["reason"].removeprefix("\r\n") == reason.strip()
@@ -185,15 +190,28 @@ def test_a_deleted_or_hidden_post_cannot_be_reported_or_shown_on_the_report_page
     sign_in(browser, member)
     token = csrf_token(browser)
     for post in (deleted, hidden):
-        page = browser.get(f"/forums/p/{post.id}/report")
+        page = browser.get(f"/report/forums.post/{post.id}")
         assert page.status_code == 404
         assert "Words" not in page.get_data(as_text=True)
-        assert browser.client.post(f"/forums/p/{post.id}/report",
+        assert browser.client.post(f"/report/forums.post/{post.id}",
                                    data={"csrf_token": token, "reason": "Spam"}).status_code == 404
     assert session.scalars(select(Report)).all() == []
 
 
-# The moderation queue
+def test_a_post_in_a_category_the_member_cannot_see_cannot_be_reported(browser, session, lounge, member, mentor):
+    thread = make_thread(session, lounge, mentor, body="Mentors only")
+    sign_in(browser, member)
+    assert browser.get(f"/report/forums.post/{thread.last_post_id}").status_code == 404
+    assert browser.client.post(f"/report/forums.post/{thread.last_post_id}", data={
+        "csrf_token": csrf_token(browser), "reason": "Spam"}).status_code == 404
+    assert session.scalars(select(Report)).all() == []
+
+
+# Forum posts in the moderation queue
+
+
+def _prefix(post) -> str:
+    return f"forums-post-{post.id}-"
 
 
 @pytest.fixture
@@ -201,20 +219,20 @@ def reported(session, category, member, other):
     """A post by ``member`` reported twice, and another by ``other`` reported once."""
     thread = make_thread(session, category, make_person(session), title="Networking")
     post = make_post(session, thread, member, body="You are all *wrong*.")
-    services.report_post(session, post, other, "Unkind")
-    services.report_post(session, post, make_person(session, display_name="Rae Reporter"), "Rude")
+    reports.report(session, "forums.post", post.id, other, "Unkind")
+    reports.report(session, "forums.post", post.id, make_person(session, display_name="Rae Reporter"), "Rude")
     second = make_post(session, thread, other, body="Visit spam.example")
-    services.report_post(session, second, member, "Spam")
+    reports.report(session, "forums.post", second.id, member, "Spam")
     session.commit()
     return post
 
 
-def test_the_queue_groups_open_reports_by_post_oldest_first(browser, session, reported, manager):
+def test_the_queue_shows_each_reported_post_with_its_reports(browser, session, reported, manager):
     sign_in(browser, manager)
-    page = browser.get("/manage/reports")
+    page = browser.get("/manage/moderation")
     assert page.status_code == 200
     words = words_of(page)
-    assert "3 open reports, oldest first." in words
+    assert "2 items with open reports" in words
     assert words.index("Post 2 in “Networking” by Mo Member") < words.index("Post 3 in “Networking” by Olu Other")
     assert "2 reports Olu Other, " in words and ": Unkind" in words and "Rae Reporter, " in words
     assert ": Rude" in words and ": Spam" in words
@@ -222,13 +240,13 @@ def test_the_queue_groups_open_reports_by_post_oldest_first(browser, session, re
     assert ("See post 2 in its thread", f"/forums/p/{reported.id}") in links(browser.html)
 
 
-def test_dismissing_a_report_leaves_the_post(browser, session, reported, manager):
+def test_dismissing_the_reports_leaves_the_post(browser, session, reported, manager):
     sign_in(browser, manager)
-    browser.get("/manage/reports")
-    browser.submit({"action": "dismiss"}, button="Decide on post 2")
-    assert "The report is dismissed." in words_of(browser.page)
-    assert "1 open report, oldest first." in words_of(browser.page)
-    statuses = session.scalars(select(Report.status).where(Report.post_id == reported.id)).all()
+    browser.get("/manage/moderation")
+    browser.submit({_prefix(reported) + "action": "dismiss"}, button="Decide on post 2 in “Networking”")
+    assert "The reports are dismissed; the post stays." in words_of(browser.page)
+    assert "1 item with open reports" in words_of(browser.page)
+    statuses = session.scalars(select(Report.status).where(Report.target_id == reported.id)).all()
     assert statuses == ["dismissed", "dismissed"]
     session.refresh(reported)
     assert reported.is_visible
@@ -237,12 +255,13 @@ def test_dismissing_a_report_leaves_the_post(browser, session, reported, manager
 def test_hiding_a_post_shows_its_author_the_reason_and_tells_them(app, browser, session, category, reported,
                                                                   manager, member, other):
     sign_in(browser, manager)
-    browser.get("/manage/reports")
-    browser.submit({"action": "hide", "reason": "Please keep it kind"}, button="Decide on post 2")
+    browser.get("/manage/moderation")
+    browser.submit({_prefix(reported) + "action": "hide", _prefix(reported) + "reason": "Please keep it kind"},
+                   button="Decide on post 2 in “Networking”")
     assert "The post is hidden and its author told why." in words_of(browser.page)
     session.refresh(reported)
     assert reported.hidden_at is not None and reported.hidden_reason == "Please keep it kind"
-    assert set(session.scalars(select(Report.status).where(Report.post_id == reported.id))) == {"actioned"}
+    assert set(session.scalars(select(Report.status).where(Report.target_id == reported.id))) == {"actioned"}
 
     author = browser_for(app, member)
     page = words_of(author.get(f"/forums/p/{reported.id}", follow_redirects=True))
@@ -259,11 +278,31 @@ def test_hiding_a_post_shows_its_author_the_reason_and_tells_them(app, browser, 
     assert _search_ids(session, "wrong", [category]) == []
 
 
-def test_suspending_an_author_stops_them_taking_part(app, browser, session, category, reported, manager, member):
+def test_restoring_a_hidden_post_shows_it_and_makes_it_findable_again(app, browser, session, category, reported,
+                                                                      manager, member):
+    services.hide_post(session, reported, manager, "Please keep it kind")
+    reports.decide(session, reports.entry(session, registry().reportables["forums.post"], reported.id), manager,
+                   reports.Decision(reports.DISMISS))
+    session.commit()
     sign_in(browser, manager)
-    browser.get("/manage/reports")
-    browser.submit({"action": "suspend", "reason": "Repeated insults"}, button="Decide on post 2")
-    assert "The post is hidden and its author suspended from taking part." in words_of(browser.page)
+    browser.get("/manage/moderation?status=handled")
+    assert "Hidden by a moderator. Reason: Please keep it kind" in words_of(browser.page)
+    browser.submit({_prefix(reported) + "action": "restore"}, button="Decide on post 2 in “Networking”")
+    assert "The post is restored." in words_of(browser.page)
+    session.refresh(reported)
+    assert reported.is_visible and reported.hidden_reason == ""
+    assert _search_ids(session, "wrong", [category]) == [reported.id]
+    reader = browser_for(app, make_person(session))
+    assert "You are all" in words_of(reader.get(f"/forums/p/{reported.id}", follow_redirects=True))
+
+
+def test_suspending_an_author_hides_the_post_and_stops_them_taking_part(app, browser, session, category, reported,
+                                                                        manager, member):
+    sign_in(browser, manager)
+    browser.get("/manage/moderation")
+    browser.submit({_prefix(reported) + "action": "suspend", _prefix(reported) + "reason": "Repeated insults",
+                    _prefix(reported) + "length": "7"}, button="Decide on post 2 in “Networking”")
+    assert "The post is hidden and its author suspended for 7 days." in words_of(browser.page)
     session.refresh(member)
     session.refresh(reported)
     assert member.is_suspended and member.suspension_reason == "Repeated insults"
@@ -284,13 +323,14 @@ def test_suspending_an_author_stops_them_taking_part(app, browser, session, cate
 def test_managers_cannot_be_suspended(browser, session, category, manager, admin, member):
     thread = make_thread(session, category)
     post = make_post(session, thread, admin, body="Admin words")
-    services.report_post(session, post, member, "Bossy")
+    reports.report(session, "forums.post", post.id, member, "Bossy")
     session.commit()
     sign_in(browser, manager)
-    browser.get("/manage/reports")
-    response = browser.submit({"action": "suspend", "reason": "Too bossy"}, button="Decide on post 2")
+    browser.get("/manage/moderation")
+    response = browser.submit({_prefix(post) + "action": "suspend", _prefix(post) + "reason": "Too bossy",
+                               _prefix(post) + "length": "1"}, button=f"Decide on post 2 in “{thread.title}”")
     assert response.status_code == 422
-    assert "Community managers and admins cannot be suspended here" in words_of(response)
+    assert "Community managers and admins cannot be suspended" in words_of(response)
     assert "Too bossy" in browser.html, "the reason typed is kept"
     session.refresh(admin)
     session.refresh(post)
@@ -301,43 +341,18 @@ def test_managers_cannot_be_suspended(browser, session, category, manager, admin
 @pytest.mark.parametrize(("data", "message"), [
     ({}, "Choose what should happen"),
     ({"action": "hide"}, "Give a reason; the author will see it"),
-    ({"action": "suspend", "reason": "  "}, "Give a reason; the author will see it"),
+    ({"action": "suspend", "reason": "  ", "length": "7"}, "Give a reason; the author will see it"),
+    ({"action": "suspend", "reason": "Spam"}, "Choose how long the suspension lasts"),
     ({"action": "hide", "reason": "x" * 501}, "The reason must be 500 characters or fewer (you entered 501)"),
 ])
 def test_a_decision_without_what_it_needs_gets_422(browser, session, reported, manager, data, message):
     sign_in(browser, manager)
-    browser.get("/manage/reports")
-    response = browser.submit(data, button="Decide on post 2")
+    browser.get("/manage/moderation")
+    response = browser.submit({_prefix(reported) + name: value for name, value in data.items()},
+                              button="Decide on post 2 in “Networking”")
     assert response.status_code == 422
     assert message in words_of(response)
     [summary] = [e for e in elements(browser.html) if e.attrs.get("class") == "error-summary"]
     assert summary.attrs["role"] == "alert" and message in summary.text
     session.refresh(reported)
     assert reported.is_visible
-
-
-def test_an_empty_queue_says_so(browser, manager):
-    sign_in(browser, manager)
-    assert "The queue is empty. Nothing needs your attention." in words_of(browser.get("/manage/reports"))
-
-
-def test_members_cannot_see_or_use_the_queue(browser, session, reported, member):
-    sign_in(browser, member)
-    assert browser.get("/manage/reports").status_code == 403
-    response = browser.client.post(f"/manage/reports/{reported.id}", data={
-        "csrf_token": csrf_token(browser), "action": "hide", "reason": "Mine now"})
-    assert response.status_code == 403
-    session.refresh(reported)
-    assert reported.is_visible and not member.is_suspended
-
-
-def test_a_suspended_person_sees_why_when_refused(browser, session, category, member):
-    thread = make_thread(session, category)
-    member.suspended_at = utcnow()
-    member.suspension_reason = "Spam"
-    session.commit()
-    sign_in(browser, member)
-    response = browser.get(f"/forums/t/{thread.id}/reply")
-    assert response.status_code == 403
-    assert "Your account is suspended from taking part: Spam" in words_of(response)
-    assert "does not have permission" not in words_of(response)

@@ -1,5 +1,5 @@
-"""Every forums route (and the moderation queue), for each kind of visitor: signed out,
-unverified, member (a mentee), mentor, manager, admin."""
+"""Every forums route (and the report page for forum posts), for each kind of visitor:
+signed out, unverified, member (a mentee), mentor, manager, admin."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ ROUTES = [
     ("forums.edit", "GET", "/forums/p/{mine}/edit", None, [302, 403, 200, 200, 200, 200]),
     ("forums.delete", "GET", "/forums/p/{post}/delete", None, [302, 403, 403, 403, 403, 403]),
     ("forums.delete", "GET", "/forums/p/{mine}/delete", None, [302, 200, 200, 200, 200, 200]),
-    ("forums.report", "GET", "/forums/p/{post}/report", None, [302, 403, 200, 200, 200, 200]),
-    ("forums.report", "GET", "/forums/p/{lounge_post}/report", None, [302, 403, 404, 200, 200, 200]),
+    ("manage.report", "GET", "/report/forums.post/{post}", None, [302, 403, 200, 200, 200, 200]),
+    ("manage.report", "GET", "/report/forums.post/{lounge_post}", None, [302, 403, 404, 200, 200, 200]),
+    ("manage.report", "GET", "/report/forums.post/{office_post}", None, [302, 403, 404, 404, 200, 200]),
     ("forums.history", "GET", "/forums/p/{post}/history", None, [302, 403, 403, 403, 200, 200]),
     ("forums.history", "GET", "/forums/p/{office_post}/history", None, [302, 403, 403, 403, 200, 200]),
     ("forums.moderate_thread", "GET", "/forums/t/{thread}/moderate", None, [302, 403, 403, 403, 200, 200]),
@@ -53,7 +54,6 @@ ROUTES = [
     ("forums.feed", "GET", "/forums/c/{open}/feed.atom", None, ALL),
     ("forums.feed", "GET", "/forums/c/{lounge}/feed.atom", None, NOT_FOUND),
     ("forums.feed", "GET", "/forums/c/{office}/feed.atom", None, NOT_FOUND),
-    ("manage.reports", "GET", "/manage/reports", None, [302, 403, 403, 403, 200, 200]),
     ("forums.helpful", "POST", "/forums/p/{post}/helpful", {}, [302, 403, 303, 303, 303, 303]),
     ("forums.helpful", "POST", "/forums/p/{lounge_post}/helpful", {}, [302, 403, 404, 303, 303, 303]),
     ("forums.follow_thread", "POST", "/forums/t/{thread}/follow", {}, [302, 403, 303, 303, 303, 303]),
@@ -66,12 +66,11 @@ ROUTES = [
     ("forums.reply", "POST", "/forums/t/{lounge_thread}/reply", {}, [302, 403, 404, 422, 422, 422]),
     ("forums.edit", "POST", "/forums/p/{post}/edit", {"body": ""}, [302, 403, 403, 403, 403, 403]),
     ("forums.edit", "POST", "/forums/p/{mine}/edit", {"body": ""}, [302, 403, 422, 422, 422, 422]),
-    ("forums.report", "POST", "/forums/p/{post}/report", {}, [302, 403, 422, 422, 422, 422]),
+    ("manage.report", "POST", "/report/forums.post/{post}", {}, [302, 403, 422, 422, 422, 422]),
+    ("manage.report", "POST", "/report/forums.post/{lounge_post}", {}, [302, 403, 404, 422, 422, 422]),
     ("forums.moderate_thread", "POST", "/forums/t/{thread}/moderate", {}, [302, 403, 403, 403, 422, 422]),
     ("forums.category_form", "POST", "/forums/manage/new", {}, [302, 403, 403, 403, 422, 422]),
     ("forums.category_form", "POST", "/forums/manage/{open_id}", {"name": ""}, [302, 403, 403, 403, 422, 422]),
-    ("manage.resolve_report", "POST", "/manage/reports/{post}", {}, [302, 403, 403, 403, 422, 422]),
-    ("manage.resolve_report", "POST", "/manage/reports/999999", {}, [302, 403, 403, 403, 404, 404]),
     ("forums.delete", "POST", "/forums/p/{post}/delete", {}, [302, 403, 403, 403, 403, 403]),
     ("forums.delete", "POST", "/forums/p/{mine}/delete", {}, [302, 303, 303, 303, 303, 303]),
 ]
@@ -131,7 +130,7 @@ def test_every_forums_route_is_in_the_matrix(app):
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("forums.") or rule.endpoint in ("manage.reports", "manage.resolve_report")
+        if rule.endpoint.startswith("forums.")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routes - covered == set()
@@ -150,9 +149,9 @@ def test_changes_without_the_form_token_are_refused(browser, session, category, 
     sign_in(browser, manager)
     for path in (f"/forums/c/{category.slug}/new", f"/forums/t/{thread.id}/reply", f"/forums/p/{mine.last_post_id}/edit",
                  f"/forums/p/{mine.last_post_id}/delete", f"/forums/p/{thread.last_post_id}/helpful",
-                 f"/forums/p/{thread.last_post_id}/report", f"/forums/t/{thread.id}/follow",
+                 f"/report/forums.post/{thread.last_post_id}", f"/forums/t/{thread.id}/follow",
                  f"/forums/c/{category.slug}/follow", f"/forums/t/{thread.id}/moderate", "/forums/manage/new",
-                 f"/manage/reports/{thread.last_post_id}"):
+                 f"/manage/moderation/forums.post/{thread.last_post_id}"):
         response = browser.client.post(path, data={"title": "T", "body": "Changed", "reason": "R", "name": "N",
                                                    "audience": "members", "action": "dismiss"})
         assert response.status_code in (400, 422), path

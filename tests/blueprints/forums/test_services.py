@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from portal.blueprints.forums import search, services
@@ -82,17 +81,25 @@ def test_a_follower_who_can_no_longer_see_the_category_is_not_told(session, memb
     assert session.scalars(select(Notification).where(Notification.user_id == member.id)).all() == []
 
 
-def test_a_post_whose_author_left_can_be_hidden_but_not_its_author_suspended(session, category, manager):
+def test_a_post_whose_author_left_can_be_hidden_without_telling_anyone(session, category, manager):
     thread = make_thread(session, category)
     post = make_post(session, thread)
     post.author_id = None
     session.flush()
     session.expire(post, ["author"])
-    with pytest.raises(services.ForumError, match="author has left"):
-        services.suspend_author(session, post, manager, "Spam")
     services.hide_post(session, post, manager, "Spam")
     assert post.hidden_at is not None
     assert session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_restoring_a_hidden_post_shows_it_and_indexes_it_again(session, category, manager):
+    thread = make_thread(session, category, title="Bootcamps", body="Opening words")
+    post = first_post(session, thread)
+    services.hide_post(session, post, manager, "Spam")
+    assert search.search(session, "bootcamps", [category.id], 1).hits == []
+    services.restore_post(session, post, manager)
+    assert post.is_visible and post.hidden_reason == ""
+    assert [h.post_id for h in search.search(session, "bootcamps", [category.id], 1).hits] == [post.id]
 
 
 def test_reading_is_remembered_only_for_people_signed_in(session, category, member):

@@ -113,7 +113,7 @@ def test_the_corpus_in_every_field_renders_inert(app, session, member, other, ma
     opening = first_post(session, thread)
     assert opening.edited_at is not None
 
-    replier.get(f"/forums/p/{opening.id}/report")
+    replier.get(f"/report/forums.post/{opening.id}")
     replier.submit({"reason": payload}, button="Send report")
 
     pages = {
@@ -124,11 +124,11 @@ def test_the_corpus_in_every_field_renders_inert(app, session, member, other, ma
         "thread (moderator)": (boss, f"/forums/t/{thread.id}"),
         "moderate": (boss, f"/forums/t/{thread.id}/moderate"),
         "history": (boss, f"/forums/p/{opening.id}/history"),
-        "moderation queue": (boss, "/manage/reports"),
+        "moderation queue": (boss, "/manage/moderation"),
         "search": (boss, "/forums/search?q=xss"),
         "search for the payload": (boss, "/forums/search?q=" + quote(payload)),
         "quote": (replier, f"/forums/t/{thread.id}/reply?quote={opening.id}"),
-        "report": (replier, f"/forums/p/{opening.id}/report"),
+        "report": (replier, f"/report/forums.post/{opening.id}"),
         "delete": (replier, f"/forums/p/{reply.id}/delete"),
         "edit": (author, f"/forums/p/{opening.id}/edit"),
         "new thread": (author, f"/forums/c/{category.slug}/new"),
@@ -154,8 +154,10 @@ def test_the_corpus_in_every_field_renders_inert(app, session, member, other, ma
         assert_inert(response.get_data(as_text=True), f"preview {headers}")
 
     # A moderator hides the post with the payload as the reason; its author sees the reason.
-    boss.get("/manage/reports")
-    boss.submit({"action": "hide", "reason": payload}, button=f"Decide on post {opening.number}")
+    boss.get("/manage/moderation")
+    prefix = f"forums-post-{opening.id}-"
+    boss.submit({prefix + "action": "hide", prefix + "reason": payload},
+                button=f"Decide on post {opening.number} in “{payload}”")
     assert boss.page.status_code == 200
     assert_inert(author.get(f"/forums/t/{thread.id}").get_data(as_text=True), "thread with the hiding reason")
     assert f"Reason: {payload}" in html.unescape(author.html)

@@ -128,6 +128,7 @@ def test_dashboard_counts_events_and_reports(browser, session):
 
     from portal.blueprints.events.models import EventStatus
     from portal.blueprints.forums import services as forums
+    from portal.blueprints.manage import reports
     from tests.blueprints.events.factories import make_event
 
     manager = make_user(session, role=Role.MANAGER)
@@ -137,9 +138,12 @@ def test_dashboard_counts_events_and_reports(browser, session):
     category = forums.save_category(session, None, name="Talk", description="", audience="members", position=0)
     thread = forums.start_thread(session, category, manager, "Hello", "First post", notify=False)
     post = forums.reply(session, thread, make_user(session), "Spam spam", notify=False)
-    forums.report_post(session, post, manager, "Spam")
+    reports.report(session, "forums.post", post.id, manager, "Spam")
+    reports.report(session, "forums.post", post.id, make_user(session), "Spam, I think")
     sign_in(browser, manager)
     browser.get("/manage/")
     assert '<span class="figure">1</span> upcoming events' in browser.html
     assert '<span class="figure">1</span> draft events' in browser.html
-    assert '<span class="figure">1</span> reported posts to review' in browser.html
+    assert ('<a href="/manage/moderation"><span class="figure">1</span> reported item to review</a>'
+            in browser.html), "two reports of one post: one item to review"
+    assert '<a href="/manage/suspensions"><span class="figure">0</span> people suspended</a>' in browser.html
