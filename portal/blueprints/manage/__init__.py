@@ -1,7 +1,13 @@
-"""The community manager's dashboard, and people and roles."""
+"""The community manager's dashboard, people and roles, and mentor decisions."""
 
 from portal.core.features import Feature, NavEntry
 from portal.core.permissions import Permission, has_permission
+
+
+def _demo(session, context: dict) -> str:
+    from portal.blueprints.manage import demo
+
+    return demo.seed(session, context["people"])
 
 
 def feature() -> Feature:
@@ -12,4 +18,5 @@ def feature() -> Feature:
         blueprint=bp,
         navigation=(NavEntry("Manage", "manage.dashboard", order=90, section="/manage/",
                              show=lambda user: has_permission(user, Permission.MANAGE_COMMUNITY)),),
+        demo=_demo,
     )
