@@ -88,7 +88,7 @@ def _decide(asking: MentorRequest, form: MentorDecisionForm) -> str:
         mentoring.approve(db.session, asking, current_user)
         return f"{name} is now a mentor. We have emailed them."
     mentoring.decline(db.session, asking, current_user, form.reason.data)
-    return f"You declined {name}'s request. We have emailed them your reason."
+    return f"You declined {name}’s request. We have emailed them your reason."
 
 
 @bp.route("/people/<int:user_id>/mentoring", methods=["GET", "POST"])
