@@ -194,6 +194,7 @@ def unsubscribe_token(session: Session, role: str) -> str:
 
 # Mentoring
 
+COACHED = "I have coached new colleagues at work for three years,\nmostly on writing and talks."
 DECLINED_BECAUSE = ("Thank you for offering. Tell us which areas you could help mentees with,\n"
                     "and about any mentoring you have done, then ask again.")
 
@@ -205,16 +206,16 @@ def mentoring_requests(session: Session) -> None:
     for role, name in (("asking", "Ash Asking"), ("declined", "Dee Declined")):
         person = services.create_verified_user(
             session, services.NewAccount(ACCOUNTS[role], name, PASSWORD, participation="mentor"))
-        request = mentoring.ask(session, person, "I have coached new colleagues at work for three years,\n"
-                                                 "mostly on writing and presenting.")
+        request = mentoring.ask(session, person, COACHED)
         if role == "declined":
             mentoring.decline(session, request, manager, DECLINED_BECAUSE)
 
 
 def mentor_request_id(session: Session, status: str) -> int:
     """The oldest request in ``status`` ("pending": a demo community member's)."""
-    return session.scalar(select(MentorRequest.id).where(MentorRequest.status == RequestStatus(status))
-                          .order_by(MentorRequest.created_at, MentorRequest.id).limit(1))
+    return session.scalar(
+        select(MentorRequest.id).where(MentorRequest.status == RequestStatus(status))
+        .order_by(MentorRequest.created_at, MentorRequest.id).limit(1))
 
 
 SEEDS = (accounts, events, forums, mentoring_requests)

@@ -220,27 +220,34 @@ register(
 
 # Mentoring: asking to be a mentor, and the community managers' decisions
 
+MENTOR_PAGE = "/account/mentor"
+MENTOR_STATUS = "/manage/people/{id}/mentoring"
+
 register(
-    PageState("accounts.mentor", "member, not asked", "member", "/account/mentor"),
-    *form_errors("accounts.mentor", "member", "/account/mentor", {"note": "x" * 1001}),
-    PageState("accounts.mentor", "member, request pending", "asking", "/account/mentor"),
-    PageState("accounts.mentor", "member, request declined with a reason", "declined", "/account/mentor"),
-    PageState("accounts.mentor", "approved mentor", "mentor", "/account/mentor"),
-    PageState("accounts.mentor", "unconfirmed member", "unverified", "/account/mentor"),
-    PageState("accounts.mentor", "signed out, sent to sign in", None, "/account/mentor"),
-    PageState("manage.people", "community manager, mentor requests waiting", "manager", "/manage/people?role=member"),
-    PageState("manage.mentor_request", "community manager, a request waiting", "manager", mentor_request("pending")),
+    PageState("accounts.mentor", "member, not asked", "member", MENTOR_PAGE),
+    *form_errors("accounts.mentor", "member", MENTOR_PAGE, {"note": "x" * 1001}),
+    PageState("accounts.mentor", "member, request pending", "asking", MENTOR_PAGE),
+    PageState("accounts.mentor", "member, request declined with a reason", "declined", MENTOR_PAGE),
+    PageState("accounts.mentor", "approved mentor", "mentor", MENTOR_PAGE),
+    PageState("accounts.mentor", "unconfirmed member", "unverified", MENTOR_PAGE),
+    PageState("accounts.mentor", "signed out, sent to sign in", None, MENTOR_PAGE),
+    PageState("manage.people", "community manager, mentor requests waiting", "manager",
+              "/manage/people?role=member"),
+    PageState("manage.mentor_request", "community manager, a request waiting", "manager",
+              mentor_request("pending")),
     *form_errors("manage.mentor_request", "manager", mentor_request("pending"),
                  {"decision": "decline", "reason": ""}),
-    PageState("manage.mentor_request", "admin, a declined request", "admin", mentor_request("declined")),
-    PageState("manage.mentor_request", "mentor, not allowed", "mentor", mentor_request("pending"), status=403),
+    PageState("manage.mentor_request", "admin, a declined request", "admin",
+              mentor_request("declined")),
+    PageState("manage.mentor_request", "mentor, not allowed", "mentor", mentor_request("pending"),
+              status=403),
     PageState("manage.mentor_status", "community manager, a mentor", "manager",
-              of("mentor", "/manage/people/{id}/mentoring")),
-    PageState("manage.mentor_status", "reason sent empty", "manager", of("mentor", "/manage/people/{id}/mentoring"),
+              of("mentor", MENTOR_STATUS)),
+    PageState("manage.mentor_status", "reason sent empty", "manager", of("mentor", MENTOR_STATUS),
               Submission(clear=True), 422),
     PageState("manage.mentor_status", "admin, someone whose request waits", "admin",
-              of("asking", "/manage/people/{id}/mentoring")),
-    PageState("manage.mentor_status", "member, not allowed", "member", of("mentor", "/manage/people/{id}/mentoring"),
+              of("asking", MENTOR_STATUS)),
+    PageState("manage.mentor_status", "member, not allowed", "member", of("mentor", MENTOR_STATUS),
               status=403),
 )
 

@@ -186,8 +186,10 @@ def test_member_withdraws_a_mentor_request_and_asks_again(plain_browser, report)
         b.use_role("asking")
         b.open("/account/mentor")
         arrive(b, b.click_and_wait("#mentor-status button"), "Mentoring")
-        assert "You have withdrawn your request" in notice(b), f"[{b.variant}] not withdrawn: {notice(b)!r}"
+        withdrawn = notice(b)
+        assert "You have withdrawn your request" in withdrawn, f"[{b.variant}] kept: {withdrawn!r}"
         arrive(b, b.click_and_wait("#mentor-status button"), "Error: Mentoring", 422)
         b.type_into("#note", "I have coached new colleagues at work for three years.")
         arrive(b, b.click_and_wait("#mentor-status button"), "Mentoring")
-        assert "You have asked to be a mentor." in notice(b), f"[{b.variant}] not asked: {notice(b)!r}"
+        asked = notice(b)
+        assert "You have asked to be a mentor." in asked, f"[{b.variant}] not asked: {asked!r}"

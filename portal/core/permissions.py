@@ -48,8 +48,8 @@ class Permission(enum.StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset({Permission.TAKE_PART}),
     Role.MANAGER: frozenset(
-        {Permission.TAKE_PART, Permission.MANAGE_COMMUNITY, Permission.VIEW_PEOPLE, Permission.MODERATE,
-         Permission.APPROVE_MENTORS, Permission.MENTOR_SPACES}
+        {Permission.TAKE_PART, Permission.MANAGE_COMMUNITY, Permission.VIEW_PEOPLE,
+         Permission.MODERATE, Permission.APPROVE_MENTORS, Permission.MENTOR_SPACES}
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -28,27 +28,39 @@ class Someone:
 
 
 def test_mentor_spaces_come_with_the_manager_and_admin_roles_only():
-    assert [r for r in Role if Permission.MENTOR_SPACES in ROLE_PERMISSIONS[r]] == [Role.MANAGER, Role.ADMIN]
-    assert [r for r in Role if Permission.APPROVE_MENTORS in ROLE_PERMISSIONS[r]] == [Role.MANAGER, Role.ADMIN]
+    assert [r for r in Role if Permission.MENTOR_SPACES in ROLE_PERMISSIONS[r]] == [
+        Role.MANAGER,
+        Role.ADMIN,
+    ]
+    assert [r for r in Role if Permission.APPROVE_MENTORS in ROLE_PERMISSIONS[r]] == [
+        Role.MANAGER,
+        Role.ADMIN,
+    ]
 
 
 def test_mentor_status_grants_the_mentor_spaces_and_nothing_else():
     assert MENTOR_PERMISSIONS == {Permission.MENTOR_SPACES}
     mentor = Someone(is_mentor=True)
-    assert [p for p in Permission if has_permission(mentor, p)] == [Permission.TAKE_PART, Permission.MENTOR_SPACES]
+    assert [p for p in Permission if has_permission(mentor, p)] == [
+        Permission.TAKE_PART,
+        Permission.MENTOR_SPACES,
+    ]
 
 
-@pytest.mark.parametrize(("person", "allowed"), [
-    (Someone(), False),
-    (Someone(is_mentor=True), True),
-    (Someone(is_mentor=True, is_verified=False), False),
-    (Someone(is_mentor=True, is_suspended=True), False),
-    (Someone(is_mentor=True, is_authenticated=False), False),
-    (Someone(role="manager"), True),
-    (Someone(role="manager", is_verified=False), True),
-    (Someone(role="admin"), True),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("person", "allowed"),
+    [
+        (Someone(), False),
+        (Someone(is_mentor=True), True),
+        (Someone(is_mentor=True, is_verified=False), False),
+        (Someone(is_mentor=True, is_suspended=True), False),
+        (Someone(is_mentor=True, is_authenticated=False), False),
+        (Someone(role="manager"), True),
+        (Someone(role="manager", is_verified=False), True),
+        (Someone(role="admin"), True),
+        (None, False),
+    ],
+)
 def test_who_reaches_mentor_spaces(person, allowed):
     assert has_permission(person, Permission.MENTOR_SPACES) is allowed
 

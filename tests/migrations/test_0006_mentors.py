@@ -36,30 +36,45 @@ def _add_people(engine) -> None:
     ``user_account`` alone, so the revision before it has the model's columns."""
     with engine.begin() as connection:
         for email, participation, confirmed, deleted in PEOPLE:
-            connection.execute(User.__table__.insert().values(
-                email=email, display_name=email.split("@")[0], participation=participation,
-                email_verified_at=NOW if confirmed else None, deleted_at=NOW if deleted else None))
+            connection.execute(
+                User.__table__.insert().values(
+                    email=email,
+                    display_name=email.split("@")[0],
+                    participation=participation,
+                    email_verified_at=NOW if confirmed else None,
+                    deleted_at=NOW if deleted else None,
+                )
+            )
 
 
 def _people(engine) -> list[tuple[str, str]]:
     with engine.connect() as connection:
-        return connection.execute(sa.text("SELECT email, participation FROM user_account ORDER BY id")).all()
+        return connection.execute(
+            sa.text("SELECT email, participation FROM user_account ORDER BY id")
+        ).all()
 
 
-def test_self_declared_mentors_wait_for_approval_and_downgrading_keeps_everyone(empty_engine):  # noqa: F811
+def test_self_declared_mentors_wait_for_approval_and_downgrading_keeps_everyone(
+    empty_engine,  # noqa: F811 (the fixture)
+):
     schema.upgrade(empty_engine, _before())
     _add_people(empty_engine)
 
     schema.upgrade(empty_engine, "0006")
 
     with empty_engine.connect() as connection:
-        requests = connection.execute(sa.text(
-            "SELECT u.email, r.status, r.note FROM mentor_request r JOIN user_account u ON u.id = r.user_id "
-            "ORDER BY u.email")).all()
+        requests = connection.execute(
+            sa.text(
+                "SELECT u.email, r.status, r.note FROM mentor_request r "
+                "JOIN user_account u ON u.id = r.user_id ORDER BY u.email"
+            )
+        ).all()
         mentors = connection.execute(sa.text("SELECT count(*) FROM mentor")).scalar()
         decisions = connection.execute(sa.text("SELECT count(*) FROM mentor_decision")).scalar()
     assert [(email, status) for email, status, _ in requests] == [
-        ("both@example.org", "pending"), ("mentor@example.org", "pending")]
+        ("both@example.org", "pending"),
+        ("mentor@example.org", "pending"),
+    ]
     assert {note for *_, note in requests} == {MIGRATION.CARRIED_OVER}
     assert (mentors, decisions) == (0, 0), "nobody is approved by the migration"
     people = [(email, participation) for email, participation, *_ in PEOPLE]
@@ -67,7 +82,9 @@ def test_self_declared_mentors_wait_for_approval_and_downgrading_keeps_everyone(
 
     schema.downgrade(empty_engine, _before())
 
-    assert {"mentor", "mentor_request", "mentor_decision"}.isdisjoint(inspect(empty_engine).get_table_names())
+    assert {"mentor", "mentor_request", "mentor_decision"}.isdisjoint(
+        inspect(empty_engine).get_table_names()
+    )
     assert _people(empty_engine) == people, "every account and answer is as it was"
 
 
@@ -75,8 +92,10 @@ def test_the_pending_index_refuses_a_second_pending_request(empty_engine):  # no
     schema.upgrade(empty_engine, _before())
     _add_people(empty_engine)
     schema.upgrade(empty_engine, "0006")
-    pending = sa.text("INSERT INTO mentor_request (user_id, note, status, created_at) "
-                      "SELECT user_id, 'again', :status, created_at FROM mentor_request")
+    pending = sa.text(
+        "INSERT INTO mentor_request (user_id, note, status, created_at) "
+        "SELECT user_id, 'again', :status, created_at FROM mentor_request"
+    )
     with empty_engine.begin() as connection:
         connection.execute(pending, {"status": "withdrawn"})
     try:

@@ -30,8 +30,8 @@ DEMO_PEOPLE = [
 ]
 
 
-MENTOR_NOTE = ("Twelve years as a software engineer, five of them leading a team. I have mentored new "
-               "engineers at work and coached colleagues before their first conference talks.")
+MENTOR_NOTE = ("Twelve years as a software engineer, five of them leading a team. I have "
+               "mentored new engineers at work and coached colleagues before their first talks.")
 
 
 def seed(session: Session) -> list[User]:

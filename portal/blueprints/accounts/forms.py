@@ -216,7 +216,8 @@ def _reason_field(label: str, *required: Required) -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip],
-        validators=[*required, MaxLength(MentorDecision.reason, "The reason"), PlainText("The reason")],
+        validators=[*required, MaxLength(MentorDecision.reason, "The reason"),
+                    PlainText("The reason")],
     )
 
 
@@ -225,7 +226,8 @@ class MentorDecisionForm(FlaskForm):
 
     decision = Choice(
         "Your decision",
-        [SelectChoice("approve", "Approve: they become a mentor"), SelectChoice("decline", "Decline")],
+        [SelectChoice("approve", "Approve: they become a mentor"),
+         SelectChoice("decline", "Decline")],
         "Choose whether to approve or decline the request",
     )
     reason = _reason_field("Reason (needed to decline)")

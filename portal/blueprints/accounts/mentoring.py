@@ -68,19 +68,26 @@ class MentorStatus:
 def status_of(session: Session, user: User) -> MentorStatus:
     """The person's mentor status, in two queries."""
     request = session.scalar(
-        select(MentorRequest).where(MentorRequest.user_id == user.id)
-        .order_by(MentorRequest.created_at.desc(), MentorRequest.id.desc()).limit(1)
+        select(MentorRequest)
+        .where(MentorRequest.user_id == user.id)
+        .order_by(MentorRequest.created_at.desc(), MentorRequest.id.desc())
+        .limit(1)
     )
     if request is not None and request.is_pending:
         return MentorStatus(State.PENDING, request=request)
     decision = session.scalar(
-        select(MentorDecision).where(MentorDecision.user_id == user.id)
-        .order_by(MentorDecision.created_at.desc(), MentorDecision.id.desc()).limit(1)
+        select(MentorDecision)
+        .where(MentorDecision.user_id == user.id)
+        .order_by(MentorDecision.created_at.desc(), MentorDecision.id.desc())
+        .limit(1)
     )
     if user.is_mentor:
         return MentorStatus(State.APPROVED, decision=decision)
-    withdrawn_since = (request is not None and request.status == RequestStatus.WITHDRAWN
-                       and (decision is None or request.created_at > decision.created_at))
+    withdrawn_since = (
+        request is not None
+        and request.status == RequestStatus.WITHDRAWN
+        and (decision is None or request.created_at > decision.created_at)
+    )
     if decision is None or decision.outcome == Outcome.APPROVED or withdrawn_since:
         return MentorStatus(State.NOT_ASKED, request=request if withdrawn_since else None)
     return MentorStatus(State(decision.outcome), decision=decision)
@@ -88,8 +95,9 @@ def status_of(session: Session, user: User) -> MentorStatus:
 
 def pending_request(session: Session, user: User) -> MentorRequest | None:
     return session.scalar(
-        select(MentorRequest).where(MentorRequest.user_id == user.id,
-                                    MentorRequest.status == RequestStatus.PENDING)
+        select(MentorRequest).where(
+            MentorRequest.user_id == user.id, MentorRequest.status == RequestStatus.PENDING
+        )
     )
 
 
@@ -117,15 +125,20 @@ def ask(session: Session, user: User, note: str, now: datetime | None = None) ->
 
 
 def _already_asked() -> MentorError:
-    return MentorError("note", "You have already asked to be a mentor. "
-                               "Withdraw that request if you want to send a different note")
+    return MentorError(
+        "note",
+        "You have already asked to be a mentor. "
+        "Withdraw that request if you want to send a different note",
+    )
 
 
 def withdraw(session: Session, user: User, now: datetime | None = None) -> MentorRequest:
     """Withdraw ``user``'s pending request; refused once a manager has decided it."""
     request = pending_request(session, user)
     if request is None or not _close(session, request, RequestStatus.WITHDRAWN, now or utcnow()):
-        raise MentorError("request", "You have no request waiting for a decision, so nothing was withdrawn.")
+        raise MentorError(
+            "request", "You have no request waiting for a decision, so nothing was withdrawn."
+        )
     return request
 
 
@@ -145,8 +158,13 @@ def _close(session: Session, request: MentorRequest, status: RequestStatus, now:
 # Deciding
 
 
-def approve(session: Session, request: MentorRequest, manager: User, now: datetime | None = None,
-            tell: bool = True) -> MentorDecision:
+def approve(
+    session: Session,
+    request: MentorRequest,
+    manager: User,
+    now: datetime | None = None,
+    tell: bool = True,
+) -> MentorDecision:
     """Make the person who asked a mentor. ``tell=False`` (demo data) emails nobody."""
     now = now or utcnow()
     _check_decider(request.user, manager, "decision")
@@ -156,8 +174,14 @@ def approve(session: Session, request: MentorRequest, manager: User, now: dateti
     return _record(session, request.user, Outcome.APPROVED, manager, "", now, request, tell)
 
 
-def decline(session: Session, request: MentorRequest, manager: User, reason: str,
-            now: datetime | None = None, tell: bool = True) -> MentorDecision:
+def decline(
+    session: Session,
+    request: MentorRequest,
+    manager: User,
+    reason: str,
+    now: datetime | None = None,
+    tell: bool = True,
+) -> MentorDecision:
     """Turn the request down; the reason is required, and the member reads it."""
     now = now or utcnow()
     reason = _required_reason(reason, request.user, "declining")
@@ -167,8 +191,14 @@ def decline(session: Session, request: MentorRequest, manager: User, reason: str
     return _record(session, request.user, Outcome.DECLINED, manager, reason, now, request, tell)
 
 
-def remove(session: Session, person: User, manager: User, reason: str, now: datetime | None = None,
-           tell: bool = True) -> MentorDecision:
+def remove(
+    session: Session,
+    person: User,
+    manager: User,
+    reason: str,
+    now: datetime | None = None,
+    tell: bool = True,
+) -> MentorDecision:
     """End ``person``'s mentor status, with a reason they read."""
     now = now or utcnow()
     reason = _required_reason(reason, person, "removing their mentor status")
@@ -176,14 +206,18 @@ def remove(session: Session, person: User, manager: User, reason: str, now: date
     removed = session.execute(delete(Mentor).where(Mentor.user_id == person.id)).rowcount
     session.expire(person, ["mentorship"])
     if not removed:
-        raise MentorError("reason", f"{person.display_name} is not a mentor, so there is nothing to remove")
+        raise MentorError(
+            "reason", f"{person.display_name} is not a mentor, so there is nothing to remove"
+        )
     return _record(session, person, Outcome.REMOVED, manager, reason, now, None, tell)
 
 
 def _required_reason(reason: str, person: User, doing: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise MentorError("reason", f"Give a reason for {doing}: {person.display_name} will read it")
+        raise MentorError(
+            "reason", f"Give a reason for {doing}: {person.display_name} will read it"
+        )
     return reason
 
 
@@ -197,14 +231,30 @@ def _check_decider(person: User, manager: User, field: str) -> None:
 def _no_longer_pending(session: Session, request: MentorRequest) -> MentorError:
     """Read afresh: another manager, or the member, closed it since the page was loaded."""
     status = session.scalar(select(MentorRequest.status).where(MentorRequest.id == request.id))
-    return MentorError("decision", f"This request is already {status or RequestStatus.WITHDRAWN}, "
-                                   "so nothing was changed")
+    return MentorError(
+        "decision",
+        f"This request is already {status or RequestStatus.WITHDRAWN}, so nothing was changed",
+    )
 
 
-def _record(session: Session, person: User, outcome: Outcome, manager: User, reason: str,
-            now: datetime, request: MentorRequest | None, tell: bool) -> MentorDecision:
-    decision = MentorDecision(user_id=person.id, request_id=request.id if request else None,
-                              outcome=outcome.value, decided_by_id=manager.id, reason=reason, created_at=now)
+def _record(
+    session: Session,
+    person: User,
+    outcome: Outcome,
+    manager: User,
+    reason: str,
+    now: datetime,
+    request: MentorRequest | None,
+    tell: bool,
+) -> MentorDecision:
+    decision = MentorDecision(
+        user_id=person.id,
+        request_id=request.id if request else None,
+        outcome=outcome.value,
+        decided_by_id=manager.id,
+        reason=reason,
+        created_at=now,
+    )
     session.add(decision)
     session.flush()
     if tell:
@@ -252,9 +302,12 @@ def waiting(session: Session) -> Waiting:
     """Pending requests of people still here, oldest first, in two queries."""
     pending = (MentorRequest.status == RequestStatus.PENDING, User.deleted_at.is_(None))
     requests = session.scalars(
-        select(MentorRequest).join(MentorRequest.user).where(*pending)
+        select(MentorRequest)
+        .join(MentorRequest.user)
+        .where(*pending)
         .options(contains_eager(MentorRequest.user))
-        .order_by(MentorRequest.created_at, MentorRequest.id).limit(PENDING_SHOWN)
+        .order_by(MentorRequest.created_at, MentorRequest.id)
+        .limit(PENDING_SHOWN)
     ).all()
     total = len(requests)
     if total == PENDING_SHOWN:
@@ -270,18 +323,23 @@ def pending_by_person(session: Session, user_ids: Iterable[int]) -> dict[int, Me
     if not ids:
         return {}
     rows = session.scalars(
-        select(MentorRequest).where(MentorRequest.user_id.in_(ids), MentorRequest.status == RequestStatus.PENDING)
+        select(MentorRequest).where(
+            MentorRequest.user_id.in_(ids), MentorRequest.status == RequestStatus.PENDING
+        )
     )
     return {request.user_id: request for request in rows}
 
 
 def history(session: Session, person: User) -> list[MentorDecision]:
     """Every decision about ``person``, newest first, with who made it."""
-    return list(session.scalars(
-        select(MentorDecision).where(MentorDecision.user_id == person.id)
-        .options(selectinload(MentorDecision.decided_by))
-        .order_by(MentorDecision.created_at.desc(), MentorDecision.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(MentorDecision)
+            .where(MentorDecision.user_id == person.id)
+            .options(selectinload(MentorDecision.decided_by))
+            .order_by(MentorDecision.created_at.desc(), MentorDecision.id.desc())
+        )
+    )
 
 
 # Leaving

@@ -72,7 +72,8 @@ class User(Base):
     notification_delivery: Mapped[str] = mapped_column(String(12), default=Delivery.IMMEDIATELY.value)
 
     # Loaded with the signed-in person (``load_session_user``); lazily for anyone else.
-    mentorship: Mapped[Mentor | None] = relationship(foreign_keys="Mentor.user_id", back_populates="user")
+    mentorship: Mapped[Mentor | None] = relationship(foreign_keys="Mentor.user_id",
+                                                     back_populates="user")
 
     @property
     def is_verified(self) -> bool:
@@ -130,7 +131,8 @@ class Mentor(Base):
 
     __tablename__ = "mentor"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         primary_key=True)
     since: Mapped[datetime] = mapped_column(default=utcnow)
     approved_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
@@ -152,14 +154,16 @@ class MentorRequest(Base):
 
     __tablename__ = "mentor_request"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'approved', 'declined', 'withdrawn')", name="status"),
+        CheckConstraint("status IN ('pending', 'approved', 'declined', 'withdrawn')",
+                        name="status"),
         Index("uq_mentor_request_pending", "user_id", unique=True,
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
         Index("ix_mentor_request_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
     note: Mapped[str] = mapped_column(Text, info={"max_length": 1000})
     status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -179,7 +183,8 @@ class Outcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"approved": "Approved", "declined": "Declined", "removed": "Mentor status removed"}[self.value]
+        return {"approved": "Approved", "declined": "Declined",
+                "removed": "Mentor status removed"}[self.value]
 
 
 class MentorDecision(Base):

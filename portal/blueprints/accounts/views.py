@@ -238,6 +238,9 @@ def edit_profile():
 
 # Mentoring: asking to be a mentor, and where the request stands
 
+MENTOR_STATUS = "accounts/_mentor_status.html"
+ASKED = "You have asked to be a mentor. We will email you when a community manager decides."
+
 
 def _mentor_context(form: MentorRequestForm) -> dict:
     return {"form": form, "mentor_status": mentoring.status_of(db.session, current_user),
@@ -261,10 +264,9 @@ def ask_to_mentor():
             _apply_error(form, error)
         else:
             db.session.commit()
-            return done(url_for("accounts.mentor"),
-                        "You have asked to be a mentor. We will email you when a community manager decides.",
-                        "accounts/_mentor_status.html", **_mentor_context(MentorRequestForm(formdata=None)))
-    return render_form("accounts/mentor.html", "accounts/_mentor_status.html", **_mentor_context(form))
+            return done(url_for("accounts.mentor"), ASKED, MENTOR_STATUS,
+                        **_mentor_context(MentorRequestForm(formdata=None)))
+    return render_form("accounts/mentor.html", MENTOR_STATUS, **_mentor_context(form))
 
 
 @bp.post("/account/mentor/withdraw")
@@ -279,7 +281,7 @@ def withdraw_mentor_request():
     else:
         db.session.commit()
         message, category = "You have withdrawn your request to be a mentor.", "success"
-    return done(url_for("accounts.mentor"), message, "accounts/_mentor_status.html", category=category,
+    return done(url_for("accounts.mentor"), message, MENTOR_STATUS, category=category,
                 **_mentor_context(MentorRequestForm(formdata=None)))
 
 

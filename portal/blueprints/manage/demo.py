@@ -19,10 +19,10 @@ from portal.core.permissions import Role
 WAITING = 2  # the newest offers stay pending, so the people page shows requests
 
 NOTES = [
-    "I have managed a data team for six years and hired a dozen analysts, several of them career changers.",
+    "I have managed a data team for six years and hired a dozen analysts, many career changers.",
     "Former teacher, now a product designer. I love helping people see what they already know.",
-    "I have run a small consultancy and mentored apprentices for ten years: freelancing, pricing, confidence.",
-    "I moved from nursing into software testing at 40 and would like to help others make a similar switch.",
+    "I have run a consultancy and mentored apprentices for ten years: freelancing, pricing, nerve.",
+    "I moved from nursing into software testing at 40 and would like to help others do the same.",
 ]
 
 
@@ -31,9 +31,14 @@ def seed(session: Session, people: list[User]) -> str:
     return a phrase for the summary."""
     manager = next(p for p in people if p.role == Role.MANAGER)
     offering = session.scalars(
-        select(User).where(User.participation.in_((Participation.MENTOR, Participation.BOTH)),
-                           User.role == Role.MEMBER, User.deleted_at.is_(None), User.email_verified_at.is_not(None),
-                           ~select(MentorRequest.id).where(MentorRequest.user_id == User.id).exists())
+        select(User)
+        .where(
+            User.participation.in_((Participation.MENTOR, Participation.BOTH)),
+            User.role == Role.MEMBER,
+            User.deleted_at.is_(None),
+            User.email_verified_at.is_not(None),
+            ~select(MentorRequest.id).where(MentorRequest.user_id == User.id).exists(),
+        )
         .order_by(User.id)
     ).all()
     for number, person in enumerate(offering):
@@ -41,6 +46,9 @@ def seed(session: Session, people: list[User]) -> str:
         if number < len(offering) - WAITING:
             mentoring.approve(session, request, manager, tell=False)
     mentors = session.scalar(select(func.count()).select_from(Mentor))
-    waiting = session.scalar(select(func.count()).select_from(MentorRequest)
-                             .where(MentorRequest.status == RequestStatus.PENDING))
+    waiting = session.scalar(
+        select(func.count())
+        .select_from(MentorRequest)
+        .where(MentorRequest.status == RequestStatus.PENDING)
+    )
     return f"{mentors} approved mentors and {waiting} mentor requests waiting"

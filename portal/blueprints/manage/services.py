@@ -37,7 +37,8 @@ def overview(session: Session, now: datetime) -> Overview:
     active = User.deleted_at.is_(None)
     waiting = (
         select(func.count()).select_from(MentorRequest).join(MentorRequest.user)
-        .where(MentorRequest.status == RequestStatus.PENDING, active).correlate(None).scalar_subquery()
+        .where(MentorRequest.status == RequestStatus.PENDING, active)
+        .correlate(None).scalar_subquery()
     )
     people = session.execute(
         select(

@@ -43,10 +43,11 @@ def people():
     role, query, page = _people_filters()
     result = services.people(db.session, role=role, query=query, page=page)
     found = f"{result.total} {'person' if result.total == 1 else 'people'}{' found' if query or role else ''}."
-    deciding = has_permission(current_user, Permission.APPROVE_MENTORS)
+    # The requests waiting head the full page; a filtered list (htmx) leaves them be.
+    listing = has_permission(current_user, Permission.APPROVE_MENTORS) and not wants_fragment()
     return render("manage/people.html", "manage/_people_results.html", announce=found,
                   result=result, role=role, query=query, roles=list(Role),
-                  waiting=mentoring.waiting(db.session) if deciding and not wants_fragment() else None,
+                  waiting=mentoring.waiting(db.session) if listing else None,
                   asked=mentoring.pending_by_person(db.session, (p.id for p in result.items)))
 
 
@@ -78,8 +79,8 @@ def mentor_request(request_id: int):
         else:
             db.session.commit()
             return done(url_for("manage.people"), message)
-    return _answer("manage/mentor_request.html", conflict=not asking.is_pending, form=form, asking=asking,
-                   person=person, history=mentoring.history(db.session, person))
+    return _answer("manage/mentor_request.html", conflict=not asking.is_pending, form=form,
+                   asking=asking, person=person, history=mentoring.history(db.session, person))
 
 
 def _decide(asking: MentorRequest, form: MentorDecisionForm) -> str:
@@ -105,10 +106,10 @@ def mentor_status(user_id: int):
             form.reason.errors.append(error.message)
         else:
             db.session.commit()
-            return done(url_for("manage.people"),
-                        f"{person.display_name} is no longer a mentor. We have emailed them your reason.")
-    return _answer("manage/mentor_status.html", conflict=not person.is_mentor, form=form, person=person,
-                   mentor_status=mentoring.status_of(db.session, person),
+            return done(url_for("manage.people"), f"{person.display_name} is no longer a mentor. "
+                                                  "We have emailed them your reason.")
+    return _answer("manage/mentor_status.html", conflict=not person.is_mentor, form=form,
+                   person=person, mentor_status=mentoring.status_of(db.session, person),
                    history=mentoring.history(db.session, person))
 
 

@@ -95,8 +95,8 @@ def _file_requests_for_self_declared_mentors() -> None:
     """A pending request for each confirmed, current account whose profile said mentor."""
     user = sa.table('user_account', sa.column('id'), sa.column('participation'),
                     sa.column('email_verified_at'), sa.column('deleted_at'))
-    request = sa.table('mentor_request', sa.column('user_id'), sa.column('note'), sa.column('status'),
-                       sa.column('created_at'))
+    request = sa.table('mentor_request', sa.column('user_id'), sa.column('note'),
+                       sa.column('status'), sa.column('created_at'))
     now = sa.literal(datetime.now(UTC), portal.core.db.UTCDateTime())
     offering = sa.select(user.c.id, sa.literal(CARRIED_OVER), sa.literal('pending'), now).where(
         user.c.participation.in_(('mentor', 'both')),

@@ -41,7 +41,8 @@ def sign_in(browser, user: User, password: str = PASSWORD, remember: bool = Fals
 NOTE = "I have mentored junior analysts at work for five years."
 
 
-def make_mentor_request(session: Session, user: User | None = None, note: str = NOTE) -> MentorRequest:
+def make_mentor_request(session: Session, user: User | None = None,
+                        note: str = NOTE) -> MentorRequest:
     """A pending request to be a mentor, from ``user`` (a new member when not given)."""
     return mentoring.ask(session, user or make_user(session, participation="mentor"), note)
 

@@ -57,17 +57,31 @@ def _make_managers(server: LiveServer, count: int) -> list[str]:
 def test_simultaneous_requests_from_one_member_leave_one_pending(live_server):
     [email] = _members(live_server, 1, "asker")
     with ThreadPoolExecutor(max_workers=4) as pool:
-        tabs = list(pool.map(lambda _: _ready(live_server, email, "/account/mentor", "/account/mentor"),
-                             range(SESSIONS), timeout=TIMEOUT * 2))
+        tabs = list(
+            pool.map(
+                lambda _: _ready(live_server, email, "/account/mentor", "/account/mentor"),
+                range(SESSIONS),
+                timeout=TIMEOUT * 2,
+            )
+        )
 
-    replies = _all_at_once([(tab, "/account/mentor", {"csrf_token": tab.csrf_token, "note": f"Note {n}"})
-                            for n, tab in enumerate(tabs)])
+    replies = _all_at_once(
+        [
+            (tab, "/account/mentor", {"csrf_token": tab.csrf_token, "note": f"Note {n}"})
+            for n, tab in enumerate(tabs)
+        ]
+    )
 
     assert Counter(r.status for r in replies) == Counter({303: 1, 422: SESSIONS - 1})
-    assert all("You have already asked to be a mentor." in r.body for r in replies if r.status == 422)
+    assert all(
+        "You have already asked to be a mentor." in r.body for r in replies if r.status == 422
+    )
     with live_server.session() as session:
-        rows = session.execute(select(MentorRequest.status, MentorRequest.note)
-                               .join(User, User.id == MentorRequest.user_id).where(User.email == email)).all()
+        rows = session.execute(
+            select(MentorRequest.status, MentorRequest.note)
+            .join(User, User.id == MentorRequest.user_id)
+            .where(User.email == email)
+        ).all()
         session.rollback()
     assert len(rows) == 1 and rows[0].status == "pending"
     winner = next(n for n, r in enumerate(replies) if r.status == 303)
@@ -86,8 +100,17 @@ def test_a_request_is_decided_or_withdrawn_exactly_once_when_all_happen_at_once(
     member_tab = _ready(live_server, email, "/account/mentor", "/account/mentor/withdraw")
 
     replies = _all_at_once(
-        [(m, page, {"csrf_token": m.csrf_token, "decision": "approve", "reason": ""}) for m in approvers]
-        + [(decliner, page, {"csrf_token": decliner.csrf_token, "decision": "decline", "reason": "Not yet"})]
+        [
+            (m, page, {"csrf_token": m.csrf_token, "decision": "approve", "reason": ""})
+            for m in approvers
+        ]
+        + [
+            (
+                decliner,
+                page,
+                {"csrf_token": decliner.csrf_token, "decision": "decline", "reason": "Not yet"},
+            )
+        ]
         + [(member_tab, "/account/mentor/withdraw", {"csrf_token": member_tab.csrf_token})]
     )
 
@@ -97,17 +120,23 @@ def test_a_request_is_decided_or_withdrawn_exactly_once_when_all_happen_at_once(
         status = session.scalar(select(MentorRequest.status).where(MentorRequest.id == request_id))
         decisions = session.scalars(select(MentorDecision.outcome)).all()
         mentors = session.scalar(select(func.count()).select_from(Mentor))
-        mail = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.recipient == email))
+        mail = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.recipient == email)
+        )
         session.rollback()
     outcome = {"approved": ["approved"], "declined": ["declined"], "withdrawn": []}[status]
     assert decisions == outcome, f"request {status}, decisions {decisions}"
     assert mentors == (1 if status == "approved" else 0)
     assert mail == len(outcome), "the member is told once, of the decision that stood"
     managers_won = statuses[:4].count(303)
-    assert managers_won == len(outcome), f"{managers_won} managers were told they decided: {statuses}"
+    assert managers_won == len(outcome), (
+        f"{managers_won} managers were told they decided: {statuses}"
+    )
     assert statuses[4] == 303
     banner = member_tab.request("GET", "/account/mentor").body
     if status == "withdrawn":
         assert "You have withdrawn your request to be a mentor." in banner
     else:
-        assert "nothing was withdrawn" in banner, "the member is told their withdrawal came too late"
+        assert "nothing was withdrawn" in banner, (
+            "the member is told their withdrawal came too late"
+        )

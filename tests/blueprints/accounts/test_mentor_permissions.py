@@ -19,14 +19,49 @@ MANAGERS_ONLY = [302, 403, 403, 403, 403, 200, 200]
 ROUTES = [
     ("accounts.mentor", "GET", "/account/mentor", None, [302, 200, 200, 200, 200, 200, 200]),
     ("manage.mentor_request", "GET", "/manage/mentor-requests/{request}", None, MANAGERS_ONLY),
-    ("manage.mentor_request", "GET", "/manage/mentor-requests/999999", None, [302, 403, 403, 403, 403, 404, 404]),
+    (
+        "manage.mentor_request",
+        "GET",
+        "/manage/mentor-requests/999999",
+        None,
+        [302, 403, 403, 403, 403, 404, 404],
+    ),
     ("manage.mentor_status", "GET", "/manage/people/{person}/mentoring", None, MANAGERS_ONLY),
-    ("manage.mentor_status", "GET", "/manage/people/999999/mentoring", None, [302, 403, 403, 403, 403, 404, 404]),
-    ("accounts.ask_to_mentor", "POST", "/account/mentor", {"note": "I have mentored before."},
-     [302, 403, 303, 422, 422, 303, 303]),
-    ("accounts.withdraw_mentor_request", "POST", "/account/mentor/withdraw", {}, [302, 303, 303, 303, 303, 303, 303]),
-    ("manage.mentor_request", "POST", "/manage/mentor-requests/{request}", {}, [302, 403, 403, 403, 403, 422, 422]),
-    ("manage.mentor_status", "POST", "/manage/people/{person}/mentoring", {}, [302, 403, 403, 403, 403, 422, 422]),
+    (
+        "manage.mentor_status",
+        "GET",
+        "/manage/people/999999/mentoring",
+        None,
+        [302, 403, 403, 403, 403, 404, 404],
+    ),
+    (
+        "accounts.ask_to_mentor",
+        "POST",
+        "/account/mentor",
+        {"note": "I have mentored before."},
+        [302, 403, 303, 422, 422, 303, 303],
+    ),
+    (
+        "accounts.withdraw_mentor_request",
+        "POST",
+        "/account/mentor/withdraw",
+        {},
+        [302, 303, 303, 303, 303, 303, 303],
+    ),
+    (
+        "manage.mentor_request",
+        "POST",
+        "/manage/mentor-requests/{request}",
+        {},
+        [302, 403, 403, 403, 403, 422, 422],
+    ),
+    (
+        "manage.mentor_status",
+        "POST",
+        "/manage/people/{person}/mentoring",
+        {},
+        [302, 403, 403, 403, 403, 422, 422],
+    ),
 ]
 
 
@@ -39,7 +74,9 @@ def _viewer(session, role: str):
         return make_mentor_request(session).user
     if role == "mentor":
         return make_mentor(session)
-    return make_user(session, role={"member": Role.MEMBER, "manager": Role.MANAGER, "admin": Role.ADMIN}[role])
+    return make_user(
+        session, role={"member": Role.MEMBER, "manager": Role.MANAGER, "admin": Role.ADMIN}[role]
+    )
 
 
 def _token(browser) -> str:
@@ -84,9 +121,15 @@ def test_changes_without_the_form_token_are_refused(browser, session):
     asking = make_mentor_request(session)
     mentor = make_mentor(session)
     sign_in(browser, manager)
-    for path in ("/account/mentor", "/account/mentor/withdraw", f"/manage/mentor-requests/{asking.id}",
-                 f"/manage/people/{mentor.id}/mentoring"):
-        response = browser.client.post(path, data={"note": "N", "decision": "approve", "reason": "R"})
+    for path in (
+        "/account/mentor",
+        "/account/mentor/withdraw",
+        f"/manage/mentor-requests/{asking.id}",
+        f"/manage/people/{mentor.id}/mentoring",
+    ):
+        response = browser.client.post(
+            path, data={"note": "N", "decision": "approve", "reason": "R"}
+        )
         assert response.status_code == 400, path
     session.expire_all()
     assert asking.is_pending and mentor.is_mentor and not manager.is_mentor

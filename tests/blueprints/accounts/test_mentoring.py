@@ -25,17 +25,24 @@ from tests.blueprints.forums.support import outbox
 
 @pytest.fixture
 def member(session):
-    return make_user(session, display_name="Hana Kobayashi", email="hana@example.org", participation="mentor")
+    return make_user(
+        session, display_name="Hana Kobayashi", email="hana@example.org", participation="mentor"
+    )
 
 
 @pytest.fixture
 def manager(session):
-    return make_user(session, display_name="Priya Natarajan", email="priya@example.org", role=Role.MANAGER)
+    return make_user(
+        session, display_name="Priya Natarajan", email="priya@example.org", role=Role.MANAGER
+    )
 
 
 def pending_count(session, user) -> int:
-    return session.scalar(select(func.count()).select_from(MentorRequest)
-                          .where(MentorRequest.user_id == user.id, MentorRequest.status == "pending"))
+    return session.scalar(
+        select(func.count())
+        .select_from(MentorRequest)
+        .where(MentorRequest.user_id == user.id, MentorRequest.status == "pending")
+    )
 
 
 # Asking
@@ -43,8 +50,14 @@ def pending_count(session, user) -> int:
 
 def test_asking_records_a_pending_request_with_the_note(session, member):
     request = mentoring.ask(session, member, "  Ten years in data teams.  ")
-    assert (request.status, request.note, request.user_id) == ("pending", "Ten years in data teams.", member.id)
-    assert mentoring.status_of(session, member) == mentoring.MentorStatus(State.PENDING, request=request)
+    assert (request.status, request.note, request.user_id) == (
+        "pending",
+        "Ten years in data teams.",
+        member.id,
+    )
+    assert mentoring.status_of(session, member) == mentoring.MentorStatus(
+        State.PENDING, request=request
+    )
     assert not member.is_mentor, "asking grants nothing"
 
 
@@ -56,7 +69,9 @@ def test_a_second_request_while_one_is_pending_is_refused(session, member):
     assert pending_count(session, member) == 1
 
 
-def test_the_database_holds_one_pending_request_when_the_check_is_raced(session, member, monkeypatch):
+def test_the_database_holds_one_pending_request_when_the_check_is_raced(
+    session, member, monkeypatch
+):
     """Two requests that both passed the check (as simultaneous posts can): the partial
     unique index refuses the second, and the rule's message comes back, not a 500."""
     make_mentor_request(session, member)
@@ -73,10 +88,13 @@ def test_a_mentor_cannot_ask_again(session):
         mentoring.ask(session, mentor, "Again")
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"verified": False}, "Confirm your email address"),
-    ({"suspended_at": utcnow()}, "suspended"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"verified": False}, "Confirm your email address"),
+        ({"suspended_at": utcnow()}, "suspended"),
+    ],
+)
 def test_only_members_in_good_standing_may_ask(session, fields, message):
     person = make_user(session, **fields)
     with pytest.raises(MentorError, match=message):
@@ -111,7 +129,11 @@ def test_approving_makes_a_mentor_and_records_who_and_when(session, member, mana
     assert request.status == "approved"
     assert member.is_mentor and member.mentorship.approved_by is manager
     assert member.mentor_since == decision.created_at
-    assert (decision.outcome, decision.decided_by, decision.request_id) == ("approved", manager, request.id)
+    assert (decision.outcome, decision.decided_by, decision.request_id) == (
+        "approved",
+        manager,
+        request.id,
+    )
     assert has_permission(member, Permission.MENTOR_SPACES)
     assert mentoring.status_of(session, member).state is State.APPROVED
 
@@ -127,9 +149,14 @@ def test_declining_needs_a_reason(session, member, manager):
 
 def test_declining_keeps_the_reason_and_the_member_may_ask_again(session, member, manager):
     request = make_mentor_request(session, member)
-    decision = mentoring.decline(session, request, manager, "Please tell us more about your mentoring.")
+    decision = mentoring.decline(
+        session, request, manager, "Please tell us more about your mentoring."
+    )
     assert (request.status, decision.outcome, decision.reason) == (
-        "declined", "declined", "Please tell us more about your mentoring.")
+        "declined",
+        "declined",
+        "Please tell us more about your mentoring.",
+    )
     assert not member.is_mentor
     status = mentoring.status_of(session, member)
     assert (status.state, status.decision, status.may_ask) == (State.DECLINED, decision, True)
@@ -138,8 +165,13 @@ def test_declining_keeps_the_reason_and_the_member_may_ask_again(session, member
 
 
 def test_withdrawing_after_a_decline_is_not_shown_as_the_decline(session, member, manager):
-    mentoring.decline(session, make_mentor_request(session, member), manager, "Not yet",
-                      now=utcnow() - timedelta(days=1))
+    mentoring.decline(
+        session,
+        make_mentor_request(session, member),
+        manager,
+        "Not yet",
+        now=utcnow() - timedelta(days=1),
+    )
     request = mentoring.ask(session, member, "Second try")
     mentoring.withdraw(session, member)
     status = mentoring.status_of(session, member)
@@ -171,8 +203,10 @@ def test_a_withdrawn_request_cannot_be_decided(session, member, manager):
 def test_a_request_gone_since_the_page_was_loaded_cannot_be_decided(session, member, manager):
     """Its author deleted their account meanwhile, in another transaction."""
     request = make_mentor_request(session, member)
-    session.execute(delete(MentorRequest).where(MentorRequest.id == request.id),
-                    execution_options={"synchronize_session": False})
+    session.execute(
+        delete(MentorRequest).where(MentorRequest.id == request.id),
+        execution_options={"synchronize_session": False},
+    )
     with pytest.raises(MentorError, match="already withdrawn"):
         mentoring.approve(session, request, manager)
     assert session.scalar(select(func.count()).select_from(MentorDecision)) == 0
@@ -205,9 +239,15 @@ def test_removing_ends_mentor_status_with_a_reason(session, member, manager):
     approve_mentor(session, member, manager)
     decision = mentoring.remove(session, member, manager, "You have not mentored for a year.")
     assert not member.is_mentor and not has_permission(member, Permission.MENTOR_SPACES)
-    assert session.scalar(select(func.count()).select_from(Mentor).where(Mentor.user_id == member.id)) == 0
+    assert (
+        session.scalar(select(func.count()).select_from(Mentor).where(Mentor.user_id == member.id))
+        == 0
+    )
     assert (decision.outcome, decision.reason, decision.request_id) == (
-        "removed", "You have not mentored for a year.", None)
+        "removed",
+        "You have not mentored for a year.",
+        None,
+    )
     status = mentoring.status_of(session, member)
     assert (status.state, status.may_ask) == (State.REMOVED, True)
 
@@ -228,8 +268,12 @@ def test_removing_needs_a_reason_and_a_mentor(session, member, manager):
 def test_the_history_lists_every_decision_newest_first(session, member, manager):
     admin = make_user(session, role=Role.ADMIN, display_name="Sam Admin")
     start = utcnow() - timedelta(days=10)
-    mentoring.decline(session, make_mentor_request(session, member), manager, "Tell us more", now=start)
-    mentoring.approve(session, make_mentor_request(session, member), admin, now=start + timedelta(days=1))
+    mentoring.decline(
+        session, make_mentor_request(session, member), manager, "Tell us more", now=start
+    )
+    mentoring.approve(
+        session, make_mentor_request(session, member), admin, now=start + timedelta(days=1)
+    )
     mentoring.remove(session, member, manager, "Moved away", now=start + timedelta(days=2))
     history = mentoring.history(session, member)
     assert [(d.outcome, d.decided_by.display_name, d.reason) for d in history] == [
@@ -252,7 +296,9 @@ def test_what_managers_see_waiting_is_the_oldest_pending_requests(session, manag
     waiting = mentoring.waiting(session)
     assert (waiting.requests, waiting.total) == ([old, new], 2)
     assert mentoring.pending_by_person(session, [old.user_id, new.user_id, manager.id]) == {
-        old.user_id: old, new.user_id: new}
+        old.user_id: old,
+        new.user_id: new,
+    }
     assert mentoring.pending_by_person(session, []) == {}
 
 
@@ -267,12 +313,21 @@ def test_past_the_list_the_total_still_counts_every_request(session, monkeypatch
 # Telling the member
 
 
-@pytest.mark.parametrize(("outcome", "subject", "says"), [
-    ("approved", "You are now a mentor", "Priya Natarajan, a community manager, has approved your request"),
-    ("declined", "Your request to be a mentor", "Please say more about your experience."),
-    ("removed", "Your mentor status has ended", "Please say more about your experience."),
-])
-def test_the_member_is_emailed_about_each_decision(session, member, manager, outcome, subject, says):
+@pytest.mark.parametrize(
+    ("outcome", "subject", "says"),
+    [
+        (
+            "approved",
+            "You are now a mentor",
+            "Priya Natarajan has approved your request",
+        ),
+        ("declined", "Your request to be a mentor", "Please say more about your experience."),
+        ("removed", "Your mentor status has ended", "Please say more about your experience."),
+    ],
+)
+def test_the_member_is_emailed_about_each_decision(
+    session, member, manager, outcome, subject, says
+):
     request = make_mentor_request(session, member)
     if outcome == "approved":
         mentoring.approve(session, request, manager)
@@ -310,8 +365,16 @@ def test_deleting_an_account_ends_mentor_status_and_forgets_the_requests(session
     services.delete_account(session, member, PASSWORD)
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Mentor)) == 0
-    assert session.scalar(select(func.count()).select_from(MentorRequest)
-                          .where(MentorRequest.user_id == member.id)) == 0
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(MentorRequest)
+            .where(MentorRequest.user_id == member.id)
+        )
+        == 0
+    )
     assert session.scalar(select(func.count()).select_from(MentorRequest)) == 1
     [decision] = mentoring.history(session, member)
-    assert (decision.outcome, decision.request_id) == ("approved", None), "the managers' record stays"
+    assert (decision.outcome, decision.request_id) == ("approved", None), (
+        "the managers' record stays"
+    )

@@ -25,7 +25,8 @@ def other(session):
 @pytest.fixture
 def mentor(session):
     """An approved mentor (ticking "mentor" in a profile grants nothing)."""
-    person = make_person(session, display_name="Meg Mentor", email="meg@example.org", participation="mentor")
+    person = make_person(session, display_name="Meg Mentor", email="meg@example.org",
+                         participation="mentor")
     approve_mentor(session, person)
     return person
 

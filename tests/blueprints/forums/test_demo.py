@@ -43,8 +43,9 @@ def test_the_demo_forums_are_complete_and_consistent(client, session):
         assert thread.last_post_id == last, thread.title
 
     lounge = next(c for c in categories if c.audience == "mentors")
-    authors = session.scalars(select(User).join(Post, Post.author_id == User.id)
-                              .join(Thread, Thread.id == Post.thread_id).where(Thread.category_id == lounge.id)).all()
+    authors = session.scalars(
+        select(User).join(Post, Post.author_id == User.id).join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.category_id == lounge.id)).all()
     assert authors and all(has_permission(a, Permission.MENTOR_SPACES) for a in authors), \
         "only approved mentors and managers talk in the mentors' lounge"
     assert people[5] not in authors, "saying 'mentor' in a profile is not enough"

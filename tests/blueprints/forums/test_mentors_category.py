@@ -11,12 +11,19 @@ from tests.blueprints.forums.support import browser_for, links
 
 def lounge_answers(reader, lounge, thread) -> tuple[int, int, bool]:
     """What the reader gets: the category page, the thread, and whether the index lists it."""
-    listed = ("Mentors' lounge", f"/forums/c/{lounge.slug}/") in links(reader.get("/forums/").get_data(as_text=True))
-    return (reader.get(f"/forums/c/{lounge.slug}/").status_code, reader.get(f"/forums/t/{thread.id}").status_code,
-            listed)
+    listed = ("Mentors' lounge", f"/forums/c/{lounge.slug}/") in links(
+        reader.get("/forums/").get_data(as_text=True)
+    )
+    return (
+        reader.get(f"/forums/c/{lounge.slug}/").status_code,
+        reader.get(f"/forums/t/{thread.id}").status_code,
+        listed,
+    )
 
 
-def test_only_a_managers_approval_opens_the_mentors_category(app, browser, session, lounge, manager):
+def test_only_a_managers_approval_opens_the_mentors_category(
+    app, browser, session, lounge, manager
+):
     thread = make_thread(session, lounge, manager, title="Compare notes")
     member = make_person(session, display_name="Kwame Mensah", participation="mentee")
     session.commit()
@@ -24,7 +31,9 @@ def test_only_a_managers_approval_opens_the_mentors_category(app, browser, sessi
 
     browser.get("/account/profile")
     browser.submit({"participation": "mentor"}, button="Save profile")
-    assert lounge_answers(browser, lounge, thread) == (404, 404, False), "a profile answer grants nothing"
+    assert lounge_answers(browser, lounge, thread) == (404, 404, False), (
+        "a profile answer grants nothing"
+    )
 
     browser.get("/account/mentor")
     browser.submit({"note": "I coach new engineers at work."}, button="Ask to be a mentor")
@@ -51,11 +60,15 @@ def test_a_declined_member_stays_outside(app, browser, session, lounge, manager)
     managing = browser_for(app, manager)
     managing.get("/manage/people")
     managing.get(dict(links(managing.html))["Review Olga Petrova’s request"])
-    managing.submit({"decision": "decline", "reason": "Tell us more first."}, button="Save decision")
+    managing.submit(
+        {"decision": "decline", "reason": "Tell us more first."}, button="Save decision"
+    )
     assert lounge_answers(browser, lounge, thread) == (404, 404, False)
 
 
-def test_an_approved_mentor_who_is_suspended_loses_the_mentors_category(browser, session, lounge, mentor, manager):
+def test_an_approved_mentor_who_is_suspended_loses_the_mentors_category(
+    browser, session, lounge, mentor, manager
+):
     thread = make_thread(session, lounge, manager)
     sign_in(browser, mentor)
     assert lounge_answers(browser, lounge, thread) == (200, 200, True)

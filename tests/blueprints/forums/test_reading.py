@@ -35,7 +35,8 @@ def test_each_person_sees_the_categories_for_their_audience(browser, session, ca
         "mentee": lambda: make_person(session, participation="mentee"),
         "says mentor, not approved": lambda: make_person(session, participation="mentor"),
         "says both, not approved": lambda: make_person(session, participation="both"),
-        "approved mentor": lambda: approve_mentor(session, make_person(session, participation="both")).user,
+        "approved mentor": lambda: approve_mentor(
+            session, make_person(session, participation="both")).user,
         "manager": lambda: make_person(session, role="manager"),
         "admin": lambda: make_person(session, role="admin"),
     }

@@ -21,10 +21,14 @@ def test_the_demo_mentors_are_approved_by_priya_and_two_requests_wait(session):
 
     summary = demo.seed(session, people)
 
-    tomas, priya = find_by_email(session, "mentor@example.org"), find_by_email(session, "manager@example.org")
+    tomas, priya = (
+        find_by_email(session, "mentor@example.org"),
+        find_by_email(session, "manager@example.org"),
+    )
     assert tomas.is_mentor and tomas.mentorship.approved_by is priya
-    offering = session.scalars(select(User).where(User.participation.in_(("mentor", "both")),
-                                                  User.role == "member")).all()
+    offering = session.scalars(
+        select(User).where(User.participation.in_(("mentor", "both")), User.role == "member")
+    ).all()
     waiting = mentoring.waiting(session)
     assert waiting.total == demo.WAITING == 2
     assert {r.user for r in waiting.requests} <= set(offering)

@@ -43,7 +43,7 @@ def test_dashboard_counts_people(browser, session):
     browser.get("/manage/")
     html = browser.html
     assert '<span class="figure">5</span> members' in html
-    assert '<span class="figure">1</span> approved mentors' in html, "ticking 'mentor' does not count"
+    assert '<span class="figure">1</span> approved mentors' in html, "ticking 'mentor' is not it"
     assert '<span class="figure">1</span> asking to be mentors' in html
     assert '<span class="figure">3</span> looking for a mentor' in html
     assert '<span class="figure">1</span> have not confirmed' in html

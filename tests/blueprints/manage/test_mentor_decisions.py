@@ -30,7 +30,9 @@ def manager(session):
 
 @pytest.fixture
 def hana(session):
-    return make_user(session, display_name="Hana Kobayashi", email="hana@example.org", participation="mentor")
+    return make_user(
+        session, display_name="Hana Kobayashi", email="hana@example.org", participation="mentor"
+    )
 
 
 @pytest.fixture
@@ -40,40 +42,72 @@ def asking(session, hana):
 
 def decisions_about(session, person) -> list[tuple[str, str]]:
     session.expire_all()
-    return [(d.outcome, d.reason) for d in session.scalars(
-        select(MentorDecision).where(MentorDecision.user_id == person.id).order_by(MentorDecision.id))]
+    return [
+        (d.outcome, d.reason)
+        for d in session.scalars(
+            select(MentorDecision)
+            .where(MentorDecision.user_id == person.id)
+            .order_by(MentorDecision.id)
+        )
+    ]
 
 
 # The people page
 
 
-def test_the_people_page_lists_pending_requests_and_everyone_s_mentor_status(browser, session, manager, asking):
-    older = make_mentor_request(session, make_user(session, display_name="Jamal Bakr", participation="both"))
+def test_the_people_page_lists_pending_requests_and_everyone_s_mentor_status(
+    browser, session, manager, asking
+):
+    older = make_mentor_request(
+        session, make_user(session, display_name="Jamal Bakr", participation="both")
+    )
     older.created_at = utcnow() - timedelta(days=2)
-    mentor = make_mentor(session, approved_by=manager, display_name="Tomás Herrera", email="tomas@example.org")
-    ticked = make_user(session, display_name="Amara Okafor", email="amara@example.org", participation="mentor")
+    mentor = make_mentor(
+        session, approved_by=manager, display_name="Tomás Herrera", email="tomas@example.org"
+    )
+    ticked = make_user(
+        session, display_name="Amara Okafor", email="amara@example.org", participation="mentor"
+    )
     sign_in(browser, manager)
     browser.get("/manage/people")
     page = words_of(browser.page)
     assert "Mentor requests waiting for a decision 2 people have asked to be a mentor." in page
-    requests = [(text, href) for text, href in links(browser.html) if href.startswith("/manage/mentor-requests/")]
-    assert requests[:2] == [("Review Jamal Bakr’s request", f"/manage/mentor-requests/{older.id}"),
-                            ("Review Hana Kobayashi’s request", f"/manage/mentor-requests/{asking.id}")]
+    requests = [
+        (text, href)
+        for text, href in links(browser.html)
+        if href.startswith("/manage/mentor-requests/")
+    ]
+    assert requests[:2] == [
+        ("Review Jamal Bakr’s request", f"/manage/mentor-requests/{older.id}"),
+        ("Review Hana Kobayashi’s request", f"/manage/mentor-requests/{asking.id}"),
+    ]
     assert "Hana Kobayashi hana@example.org To mentor others Asked" in page
     assert "Tomás Herrera tomas@example.org To mentor others Mentor since" in page
-    assert "Amara Okafor amara@example.org To mentor others No Details" in page, "ticking 'mentor' is not status"
-    assert ("Details of Tomás Herrera’s mentor status", f"/manage/people/{mentor.id}/mentoring") in links(browser.html)
-    assert ("Details of Amara Okafor’s mentor status", f"/manage/people/{ticked.id}/mentoring") in links(browser.html)
+    assert "Amara Okafor amara@example.org To mentor others No Details" in page, (
+        "ticking 'mentor' is not status"
+    )
+    assert (
+        "Details of Tomás Herrera’s mentor status",
+        f"/manage/people/{mentor.id}/mentoring",
+    ) in links(browser.html)
+    assert (
+        "Details of Amara Okafor’s mentor status",
+        f"/manage/people/{ticked.id}/mentoring",
+    ) in links(browser.html)
 
 
 def test_the_people_page_says_when_no_request_waits(browser, session, manager):
     sign_in(browser, manager)
-    assert "No mentor requests are waiting for a decision." in words_of(browser.get("/manage/people"))
+    assert "No mentor requests are waiting for a decision." in words_of(
+        browser.get("/manage/people")
+    )
 
 
 def test_filtering_people_with_htmx_leaves_the_requests_out(browser, session, manager, asking):
     sign_in(browser, manager)
-    body = browser.client.get("/manage/people?q=hana", headers={"HX-Request": "true"}).get_data(as_text=True)
+    body = browser.client.get("/manage/people?q=hana", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert "Mentor requests waiting" not in body
     assert f'href="/manage/mentor-requests/{asking.id}">Review' in body
 
@@ -81,12 +115,17 @@ def test_filtering_people_with_htmx_leaves_the_requests_out(browser, session, ma
 # Approving and declining
 
 
-def test_a_manager_approves_a_request_and_the_member_is_told(app, browser, session, manager, hana, asking):
+def test_a_manager_approves_a_request_and_the_member_is_told(
+    app, browser, session, manager, hana, asking
+):
     sign_in(browser, manager)
     browser.get("/manage/people")
     browser.get(dict(links(browser.html))["Review Hana Kobayashi’s request"])
     page = words_of(browser.page)
-    assert "Hana Kobayashi’s request to be a mentor" in page and "Six years managing a data team." in page
+    assert (
+        "Hana Kobayashi’s request to be a mentor" in page
+        and "Six years managing a data team." in page
+    )
     assert "Looking for To mentor others" in page
     browser.submit({"decision": "approve"}, button="Save decision")
     assert browser.url == "/manage/people"
@@ -99,7 +138,9 @@ def test_a_manager_approves_a_request_and_the_member_is_told(app, browser, sessi
     assert mail.subject == "You are now a mentor"
 
 
-def test_declining_without_a_reason_is_refused_and_the_choice_kept(browser, session, manager, hana, asking):
+def test_declining_without_a_reason_is_refused_and_the_choice_kept(
+    browser, session, manager, hana, asking
+):
     sign_in(browser, manager)
     browser.get(f"/manage/mentor-requests/{asking.id}")
     response = browser.submit({"decision": "decline", "reason": "  "}, button="Save decision")
@@ -123,16 +164,24 @@ def test_a_decision_must_be_chosen(browser, session, manager, asking):
 def test_a_manager_declines_with_a_reason_the_member_reads(browser, session, manager, hana, asking):
     sign_in(browser, manager)
     browser.get(f"/manage/mentor-requests/{asking.id}")
-    browser.submit({"decision": "decline", "reason": "Tell us about mentoring you have done."},
-                   button="Save decision")
-    assert "You declined Hana Kobayashi’s request. We have emailed them your reason." in words_of(browser.page)
-    assert decisions_about(session, hana) == [("declined", "Tell us about mentoring you have done.")]
+    browser.submit(
+        {"decision": "decline", "reason": "Tell us about mentoring you have done."},
+        button="Save decision",
+    )
+    assert "You declined Hana Kobayashi’s request. We have emailed them your reason." in words_of(
+        browser.page
+    )
+    assert decisions_about(session, hana) == [
+        ("declined", "Tell us about mentoring you have done.")
+    ]
     [mail] = outbox(session, "hana@example.org")
     assert "Tell us about mentoring you have done." in mail.text_body
     assert not hana.is_mentor
 
 
-def test_a_decided_request_says_so_and_refuses_another_decision(browser, session, manager, hana, asking):
+def test_a_decided_request_says_so_and_refuses_another_decision(
+    browser, session, manager, hana, asking
+):
     mentoring.decline(session, asking, manager, "Not yet")
     sign_in(browser, make_user(session, role=Role.ADMIN))
     browser.get(f"/manage/mentor-requests/{asking.id}")
@@ -141,8 +190,9 @@ def test_a_decided_request_says_so_and_refuses_another_decision(browser, session
     assert "Save decision" not in page
     assert "Decisions about Hana Kobayashi" in page and "Not yet" in page
     token = dict(browser.form(action="/sign-out").fields)["csrf_token"]
-    response = browser.client.post(f"/manage/mentor-requests/{asking.id}",
-                                   data={"csrf_token": token, "decision": "approve"})
+    response = browser.client.post(
+        f"/manage/mentor-requests/{asking.id}", data={"csrf_token": token, "decision": "approve"}
+    )
     assert response.status_code == 409
     assert decisions_about(session, hana) == [("declined", "Not yet")] and not hana.is_mentor
 
@@ -150,7 +200,9 @@ def test_a_decided_request_says_so_and_refuses_another_decision(browser, session
 def test_a_withdrawn_request_says_who_withdrew_it(browser, session, manager, hana, asking):
     mentoring.withdraw(session, hana)
     sign_in(browser, manager)
-    assert "Hana Kobayashi withdrew this request on" in words_of(browser.get(f"/manage/mentor-requests/{asking.id}"))
+    assert "Hana Kobayashi withdrew this request on" in words_of(
+        browser.get(f"/manage/mentor-requests/{asking.id}")
+    )
 
 
 def test_a_manager_cannot_approve_their_own_request(browser, session, manager):
@@ -163,7 +215,9 @@ def test_a_manager_cannot_approve_their_own_request(browser, session, manager):
     assert not session.get(User, manager.id).is_mentor
 
 
-def test_a_request_that_is_missing_or_from_a_deleted_account_is_404(browser, session, manager, hana, asking):
+def test_a_request_that_is_missing_or_from_a_deleted_account_is_404(
+    browser, session, manager, hana, asking
+):
     sign_in(browser, manager)
     assert browser.get("/manage/mentor-requests/999999").status_code == 404
     hana.deleted_at = utcnow()
@@ -185,25 +239,37 @@ def test_a_manager_removes_mentor_status_with_a_reason(browser, session, manager
     assert "Approved Sam Lindqvist" in page, "the history shows who approved"
     response = browser.submit({"reason": ""}, button="Remove mentor status", follow=False)
     assert response.status_code == 422
-    assert "Give a reason for removing their mentor status: they will read it" in words_of(browser.page)
+    assert "Give a reason for removing their mentor status: they will read it" in words_of(
+        browser.page
+    )
     browser.submit({"reason": "You asked for a break."}, button="Remove mentor status")
-    assert "Hana Kobayashi is no longer a mentor. We have emailed them your reason." in words_of(browser.page)
+    assert "Hana Kobayashi is no longer a mentor. We have emailed them your reason." in words_of(
+        browser.page
+    )
     session.expire_all()
     assert not hana.is_mentor
-    assert decisions_about(session, hana) == [("approved", ""), ("removed", "You asked for a break.")]
+    assert decisions_about(session, hana) == [
+        ("approved", ""),
+        ("removed", "You asked for a break."),
+    ]
     assert [m.subject for m in outbox(session, hana.email)] == ["Your mentor status has ended"]
 
 
-def test_the_status_page_of_someone_who_is_not_a_mentor_has_no_remove_form(browser, session, manager, hana, asking):
+def test_the_status_page_of_someone_who_is_not_a_mentor_has_no_remove_form(
+    browser, session, manager, hana, asking
+):
     sign_in(browser, manager)
     browser.get(f"/manage/people/{hana.id}/mentoring")
     page = words_of(browser.page)
     assert "Asked to be a mentor on" in page and "No decisions yet." in page
-    assert ("review Hana Kobayashi’s request", f"/manage/mentor-requests/{asking.id}") in links(browser.html)
+    assert ("review Hana Kobayashi’s request", f"/manage/mentor-requests/{asking.id}") in links(
+        browser.html
+    )
     assert "Remove mentor status" not in page
     token = dict(browser.form(action="/sign-out").fields)["csrf_token"]
-    response = browser.client.post(f"/manage/people/{hana.id}/mentoring",
-                                   data={"csrf_token": token, "reason": "Whatever"})
+    response = browser.client.post(
+        f"/manage/people/{hana.id}/mentoring", data={"csrf_token": token, "reason": "Whatever"}
+    )
     assert response.status_code == 409
     assert decisions_about(session, hana) == []
 
