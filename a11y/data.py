@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from portal.blueprints.accounts import demo, passwords, services
-from portal.blueprints.accounts.models import User
+from portal.blueprints.accounts import demo, mentoring, passwords, services
+from portal.blueprints.accounts.models import MentorRequest, RequestStatus, User
 from portal.blueprints.events import services as event_services
 from portal.blueprints.events.models import Answer, Event, EventStatus, Rsvp
 from portal.blueprints.forums import services as forum_services
@@ -38,6 +38,8 @@ ACCOUNTS = {
     "pending": "pending@a11y.example.org",
     "preferences": "preferences@a11y.example.org",
     "suspended": "suspended@a11y.example.org",
+    "asking": "asking@a11y.example.org",
+    "declined": "declined@a11y.example.org",
 }
 NEW_ADDRESS = "pending-new@a11y.example.org"
 SAMPLE_PEOPLE = 30  # with the demo people, more than one page of the people list
@@ -238,7 +240,33 @@ def suspend_again(session: Session) -> None:
     person.suspension_reason = suspension.reason
 
 
-SEEDS = (accounts, events, forums, notifications, moderation)
+# Mentoring
+
+COACHED = "I have coached new colleagues at work for three years,\nmostly on writing and talks."
+DECLINED_BECAUSE = ("Thank you for offering. Tell us which areas you could help mentees with,\n"
+                    "and about any mentoring you have done, then ask again.")
+
+
+def mentoring_requests(session: Session) -> None:
+    """A member whose request waits, and one whose request was declined with a reason
+    (the demo data already has an approved mentor and community requests waiting)."""
+    manager = user(session, "manager")
+    for role, name in (("asking", "Ash Asking"), ("declined", "Dee Declined")):
+        person = services.create_verified_user(
+            session, services.NewAccount(ACCOUNTS[role], name, PASSWORD, participation="mentor"))
+        request = mentoring.ask(session, person, COACHED)
+        if role == "declined":
+            mentoring.decline(session, request, manager, DECLINED_BECAUSE)
+
+
+def mentor_request_id(session: Session, status: str) -> int:
+    """The oldest request in ``status`` ("pending": a demo community member's)."""
+    return session.scalar(
+        select(MentorRequest.id).where(MentorRequest.status == RequestStatus(status))
+        .order_by(MentorRequest.created_at, MentorRequest.id).limit(1))
+
+
+SEEDS = (accounts, events, forums, notifications, moderation, mentoring_requests)
 
 
 # Growth: each feature multiplies its data, for the query budget at ten times the size

@@ -120,6 +120,11 @@ def thread(title: str, template: str = "/forums/t/{id}") -> Callable[[LivePortal
     return lambda portal: template.format(id=portal.lookup(data.thread_id, title))
 
 
+def mentor_request(status: str) -> Callable[[LivePortal], str]:
+    """The decision page of the oldest mentor request in ``status``."""
+    return lambda portal: f"/manage/mentor-requests/{portal.lookup(data.mentor_request_id, status)}"
+
+
 def post(number: int, template: str) -> Callable[[LivePortal], str]:
     """A path about post ``number`` of the member's thread (1: theirs, 2: the mentor's)."""
     return lambda portal: template.format(id=portal.lookup(data.post_id, number))
@@ -233,6 +238,39 @@ register(
     PageState("manage.suspensions", "member, not allowed", "member", "/manage/suspensions", status=403),
     PageState("forums.new_thread", "suspended member, told why and until when", "suspended",
               "/forums/c/introductions/new", status=403),
+)
+
+# Mentoring: asking to be a mentor, and the community managers' decisions
+
+MENTOR_PAGE = "/account/mentor"
+MENTOR_STATUS = "/manage/people/{id}/mentoring"
+
+register(
+    PageState("accounts.mentor", "member, not asked", "member", MENTOR_PAGE),
+    *form_errors("accounts.mentor", "member", MENTOR_PAGE, {"note": "x" * 1001}),
+    PageState("accounts.mentor", "member, request pending", "asking", MENTOR_PAGE),
+    PageState("accounts.mentor", "member, request declined with a reason", "declined", MENTOR_PAGE),
+    PageState("accounts.mentor", "approved mentor", "mentor", MENTOR_PAGE),
+    PageState("accounts.mentor", "unconfirmed member", "unverified", MENTOR_PAGE),
+    PageState("accounts.mentor", "signed out, sent to sign in", None, MENTOR_PAGE),
+    PageState("manage.people", "community manager, mentor requests waiting", "manager",
+              "/manage/people?role=member"),
+    PageState("manage.mentor_request", "community manager, a request waiting", "manager",
+              mentor_request("pending")),
+    *form_errors("manage.mentor_request", "manager", mentor_request("pending"),
+                 {"decision": "decline", "reason": ""}),
+    PageState("manage.mentor_request", "admin, a declined request", "admin",
+              mentor_request("declined")),
+    PageState("manage.mentor_request", "mentor, not allowed", "mentor", mentor_request("pending"),
+              status=403),
+    PageState("manage.mentor_status", "community manager, a mentor", "manager",
+              of("mentor", MENTOR_STATUS)),
+    PageState("manage.mentor_status", "reason sent empty", "manager", of("mentor", MENTOR_STATUS),
+              Submission(clear=True), 422),
+    PageState("manage.mentor_status", "admin, someone whose request waits", "admin",
+              of("asking", MENTOR_STATUS)),
+    PageState("manage.mentor_status", "member, not allowed", "member", of("mentor", MENTOR_STATUS),
+              status=403),
 )
 
 # Events: finding, replying, hosting

@@ -283,3 +283,26 @@ def test_lifting_a_suspension_swaps_the_list_and_announces_it(chromium, portal, 
             data.suspend_again(session)
             session.commit()
     record(report, chromium, "manage.suspensions", "lift a suspension with htmx", started, problems)
+
+
+def test_withdrawing_and_asking_to_be_a_mentor_swap_the_status_and_announce_it(chromium, report):
+    """Withdraw the pending request, ask with no note (errors), then ask properly: the
+    account ends as it began, with a request waiting."""
+    started = time.monotonic()
+    begin(chromium, "asking", "/account/mentor")
+    problems = []
+    chromium.click("#mentor-status button[type=submit]")
+    problems += after_swap(chromium, "accounts.mentor", "request withdrawn",
+                           "You have withdrawn your request to be a mentor.")
+    chromium.js(CLEAR_LIVE_REGION)
+    chromium.click("#mentor-status button[type=submit]")
+    problems += after_swap(chromium, "accounts.mentor", "note sent empty", None)
+    chromium.type_into("#note", "I have coached new colleagues at work for three years.")
+    chromium.click("#mentor-status button[type=submit]")
+    asked = "You have asked to be a mentor. We will email you when a community manager decides."
+    problems += after_swap(chromium, "accounts.mentor", "asked again", asked)
+    shown = chromium.js("return document.getElementById('mentor-status').textContent")
+    if "Withdraw your request" not in shown:
+        problems.append("mentor status: after asking, it should offer to withdraw the request")
+    record(report, chromium, "accounts.mentor", "withdraw, ask with errors, ask again, with htmx",
+           started, problems)

@@ -178,3 +178,18 @@ def test_member_previews_and_posts_a_reply_and_follows_the_thread(plain_browser,
         for said in ("You are no longer following", "You are following"):
             arrive(b, b.click_and_wait("#follow-thread button"), data.FORUM_THREAD)
             assert said in notice(b), f"[{b.variant}] following not changed: {notice(b)!r}"
+
+
+def test_member_withdraws_a_mentor_request_and_asks_again(plain_browser, report):
+    b = plain_browser
+    with journey(report, b, "withdraw a request to be a mentor, then ask again"):
+        b.use_role("asking")
+        b.open("/account/mentor")
+        arrive(b, b.click_and_wait("#mentor-status button"), "Mentoring")
+        withdrawn = notice(b)
+        assert "You have withdrawn your request" in withdrawn, f"[{b.variant}] kept: {withdrawn!r}"
+        arrive(b, b.click_and_wait("#mentor-status button"), "Error: Mentoring", 422)
+        b.type_into("#note", "I have coached new colleagues at work for three years.")
+        arrive(b, b.click_and_wait("#mentor-status button"), "Mentoring")
+        asked = notice(b)
+        assert "You have asked to be a mentor." in asked, f"[{b.variant}] not asked: {asked!r}"

@@ -89,8 +89,9 @@ def test_seed_demo_loads_demo_people_and_events_once(app, session):
 
     for result in (first, again):
         assert result.exit_code == 0, result.output
-        assert result.output == ("Demo data ready: 4 demo accounts (password 'demo-password'), 30 events, "
-                                 "66 forum threads, 1 suspension.\n")
+        assert result.output == (
+            "Demo data ready: 4 demo accounts (password 'demo-password'), 30 events, "
+            "66 forum threads, 8 approved mentors and 2 mentor requests waiting, 1 suspension.\n")
     session.rollback()  # keeps only what the commands committed
     assert count_users(session, DEMO_EMAILS) == 4
     assert session.scalar(select(func.count()).select_from(User)) == 4 + len(COMMUNITY)

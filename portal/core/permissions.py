@@ -20,6 +20,7 @@ class Person(Protocol):
     is_verified: bool
     is_suspended: bool
     role: str
+    is_mentor: bool  # approved by a community manager; the profile's answer grants nothing
 
 
 class Role(enum.StrEnum):
@@ -40,27 +41,38 @@ class Permission(enum.StrEnum):
     VIEW_PEOPLE = "view-people"
     MANAGE_ROLES = "manage-roles"
     MODERATE = "moderate"
+    APPROVE_MENTORS = "approve-mentors"
+    MENTOR_SPACES = "mentor-spaces"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset({Permission.TAKE_PART}),
     Role.MANAGER: frozenset(
-        {Permission.TAKE_PART, Permission.MANAGE_COMMUNITY, Permission.VIEW_PEOPLE, Permission.MODERATE}
+        {Permission.TAKE_PART, Permission.MANAGE_COMMUNITY, Permission.VIEW_PEOPLE,
+         Permission.MODERATE, Permission.APPROVE_MENTORS, Permission.MENTOR_SPACES}
     ),
     Role.ADMIN: frozenset(Permission),
 }
 
+# What approved mentor status grants, whatever the role.
+MENTOR_PERMISSIONS: frozenset[Permission] = frozenset({Permission.MENTOR_SPACES})
+
 
 def has_permission(user: Person | None, permission: Permission) -> bool:
-    """True when ``user`` is an active, signed-in person whose role grants ``permission``.
+    """True when ``user`` is an active, signed-in person whose role, or whose approved
+    mentor status, grants ``permission``.
 
-    Taking part also needs a verified email address and no suspension, whatever the role.
+    Taking part also needs a verified email address and no suspension, whatever the role;
+    so does anything mentor status grants.
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if permission is Permission.TAKE_PART and (not user.is_verified or user.is_suspended):
+    in_good_standing = user.is_verified and not user.is_suspended
+    if permission is Permission.TAKE_PART and not in_good_standing:
         return False
-    return permission in ROLE_PERMISSIONS[Role(user.role)]
+    if permission in ROLE_PERMISSIONS[Role(user.role)]:
+        return True
+    return permission in MENTOR_PERMISSIONS and in_good_standing and user.is_mentor
 
 
 def can(permission: Permission | str) -> bool:

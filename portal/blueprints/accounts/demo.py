@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from portal.blueprints.accounts import mentoring
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.services import NewAccount, create_verified_user, find_by_email
 from portal.core.permissions import Role
@@ -29,8 +30,13 @@ DEMO_PEOPLE = [
 ]
 
 
+MENTOR_NOTE = ("Twelve years as a software engineer, five of them leading a team. I have "
+               "mentored new engineers at work and coached colleagues before their first talks.")
+
+
 def seed(session: Session) -> list[User]:
-    """Create the demo people that do not exist yet; return all of them."""
+    """Create the demo people that do not exist yet, with Tomás an approved mentor
+    (approved by Priya, the community manager); return all of them."""
     people = []
     for account, profile in DEMO_PEOPLE:
         user = find_by_email(session, account.email)
@@ -40,4 +46,8 @@ def seed(session: Session) -> list[User]:
                 setattr(user, name, value)
         people.append(user)
     session.flush()
+    mentor, manager = people[1], people[2]
+    if mentoring.status_of(session, mentor).state is mentoring.State.NOT_ASKED:
+        request = mentoring.ask(session, mentor, MENTOR_NOTE)
+        mentoring.approve(session, request, manager, tell=False)
     return people

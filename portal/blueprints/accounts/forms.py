@@ -8,11 +8,22 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.accounts import passwords
-from portal.blueprints.accounts.models import Participation, User
+from portal.blueprints.accounts.models import (
+    MentorDecision,
+    MentorRequest,
+    Participation,
+    User,
+)
 from portal.core.forms import Choice, EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
 from portal.core.permissions import Role
 
 PARTICIPATION_CHOICES = [SelectChoice(p.value, p.label) for p in Participation]
+
+
+def _participation_field() -> Choice:
+    """What the person is looking for: an answer others read, which grants nothing."""
+    return Choice("What are you looking for?", PARTICIPATION_CHOICES,
+                  "Choose what you are looking for: a mentor, to mentor others, or both")
 
 
 def _email_field(label: str = "Email address") -> StringField:
@@ -77,11 +88,7 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         validators=[Required("Type your password again")],
         render_kw={"autocomplete": "new-password"},
     )
-    participation = Choice(
-        "Are you here as a mentee, a mentor or both?",
-        PARTICIPATION_CHOICES,
-        "Choose whether you are here as a mentee, a mentor or both",
-    )
+    participation = _participation_field()
 
 
 class SignInForm(FlaskForm):
@@ -144,11 +151,7 @@ class ProfileForm(FlaskForm):
         filters=[strip],
         validators=[MaxLength(User.pronouns, "Pronouns"), PlainText("Pronouns")],
     )
-    participation = Choice(
-        "Are you here as a mentee, a mentor or both?",
-        PARTICIPATION_CHOICES,
-        "Choose whether you are here as a mentee, a mentor or both",
-    )
+    participation = _participation_field()
     bio = TextAreaField(
         "Short bio (optional)",
         filters=[strip],
@@ -182,3 +185,48 @@ class PreferencesForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = Choice("Role", [SelectChoice(r.value, r.label) for r in Role], "Choose a role")
+
+
+# Mentoring
+
+
+class MentorRequestForm(FlaskForm):
+    note = TextAreaField(
+        "Your experience",
+        filters=[strip],
+        validators=[
+            Required("Tell us about your experience, so a community manager can decide"),
+            MaxLength(MentorRequest.note, "Your note"),
+            PlainText("Your note"),
+        ],
+    )
+
+
+def _reason_field(label: str, *required: Required) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[*required, MaxLength(MentorDecision.reason, "The reason"),
+                    PlainText("The reason")],
+    )
+
+
+class MentorDecisionForm(FlaskForm):
+    """Approve or decline a request; declining needs a reason, which the member reads."""
+
+    decision = Choice(
+        "Your decision",
+        [SelectChoice("approve", "Approve: they become a mentor"),
+         SelectChoice("decline", "Decline")],
+        "Choose whether to approve or decline the request",
+    )
+    reason = _reason_field("Reason (needed to decline)")
+
+    def validate_reason(self, field) -> None:
+        if self.decision.data == "decline" and not field.data:
+            raise ValidationError("Give a reason for declining: the member will read it")
+
+
+class RemoveMentorForm(FlaskForm):
+    reason = _reason_field(
+        "Reason", Required("Give a reason for removing their mentor status: they will read it"))

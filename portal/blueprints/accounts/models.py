@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import Base, utcnow
 from portal.core.permissions import Role
@@ -15,13 +15,17 @@ FORMER_MEMBER = "a former member"
 
 
 class Participation(enum.StrEnum):
+    """What a person told us they are looking for. It grants nothing: mentors are approved
+    (see ``Mentor``)."""
+
     MENTEE = "mentee"
     MENTOR = "mentor"
     BOTH = "both"
 
     @property
     def label(self) -> str:
-        return {"mentee": "Mentee", "mentor": "Mentor", "both": "Mentor and mentee"}[self.value]
+        return {"mentee": "A mentor", "mentor": "To mentor others",
+                "both": "A mentor, and to mentor others"}[self.value]
 
 
 class User(Base):
@@ -61,6 +65,10 @@ class User(Base):
     low_data: Mapped[bool] = mapped_column(default=False)
     plain_text_email: Mapped[bool] = mapped_column(default=False)
 
+    # Loaded with the signed-in person (``load_session_user``); lazily for anyone else.
+    mentorship: Mapped[Mentor | None] = relationship(foreign_keys="Mentor.user_id",
+                                                     back_populates="user")
+
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
@@ -86,6 +94,15 @@ class User(Base):
         return Participation(self.participation).label
 
     @property
+    def is_mentor(self) -> bool:
+        """Approved as a mentor by a community manager (not what the profile says)."""
+        return self.mentorship is not None
+
+    @property
+    def mentor_since(self) -> datetime | None:
+        return self.mentorship.since if self.mentorship else None
+
+    @property
     def public_name(self) -> str:
         return FORMER_MEMBER if self.is_deleted else self.display_name
 
@@ -100,3 +117,97 @@ class User(Base):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+# Mentoring: approved by community managers, never self-declared
+
+
+class Mentor(Base):
+    """An approved mentor: the row exists while the person is one. Its own table rather
+    than columns on ``user_account``, so adding or dropping it never rebuilds that table
+    (SQLite rebuilds a table to change its foreign keys)."""
+
+    __tablename__ = "mentor"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="mentorship")
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class MentorRequest(Base):
+    """A member asking to be a mentor, with a note about their experience. The database
+    holds the rule of one pending request per person (a partial unique index)."""
+
+    __tablename__ = "mentor_request"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'declined', 'withdrawn')",
+                        name="status"),
+        Index("uq_mentor_request_pending", "user_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        Index("ix_mentor_request_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    note: Mapped[str] = mapped_column(Text, info={"max_length": 1000})
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+
+class Outcome(enum.StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+    REMOVED = "removed"
+
+    @property
+    def label(self) -> str:
+        return {"approved": "Approved", "declined": "Declined",
+                "removed": "Mentor status removed"}[self.value]
+
+
+class MentorDecision(Base):
+    """The history: every approval, refusal and removal, who made it, when and why.
+    ``request_id`` is empty for a removal."""
+
+    __tablename__ = "mentor_decision"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('approved', 'declined', 'removed')", name="outcome"),
+        Index("ix_mentor_decision_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentor_request.id", ondelete="SET NULL"), index=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label

@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from portal.blueprints.accounts import passwords, tokens
+from portal.blueprints.accounts import mentoring, passwords, tokens
 from portal.blueprints.accounts.models import FORMER_MEMBER, User
 from portal.core.db import utcnow
 from portal.core.mail import external_url, queue_email
@@ -134,7 +134,8 @@ def load_session_user(session: Session, session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = session.get(User, int(user_id))
+    # Mentor status comes in the same query: permission checks read it on most pages.
+    user = session.get(User, int(user_id), options=[joinedload(User.mentorship)])
     if user is None or user.is_deleted or user.session_version != int(version):
         return None
     return user
@@ -276,6 +277,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
     user.pronouns = user.bio = user.languages = user.interests = ""
     user.deleted_at = utcnow()
     user.role = Role.MEMBER.value
+    mentoring.forget(session, user)
     sign_out_everywhere(session, user)
 
 

@@ -19,12 +19,13 @@ from flask import (
 from limits import parse
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.blueprints.accounts import services
+from portal.blueprints.accounts import mentoring, services
 from portal.blueprints.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
     ForgotPasswordForm,
+    MentorRequestForm,
     PreferencesForm,
     ProfileForm,
     RegisterForm,
@@ -35,6 +36,7 @@ from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.tokens import UNLOCKED_BROWSER, TokenError, make_token, read_token
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import done, render, render_form
+from portal.core.permissions import Permission, has_permission, require
 from portal.core.security import client_address, minutes_until, safe_next
 from portal.extensions import db, limiter
 
@@ -305,6 +307,55 @@ def edit_profile():
     current_user.timezone = form.timezone.data or None
     db.session.commit()
     return done(url_for("accounts.settings"), "Your profile has been saved.")
+
+
+# Mentoring: asking to be a mentor, and where the request stands
+
+MENTOR_STATUS = "accounts/_mentor_status.html"
+ASKED = "You have asked to be a mentor. We will email you when a community manager decides."
+
+
+def _mentor_context(form: MentorRequestForm) -> dict:
+    return {"form": form, "mentor_status": mentoring.status_of(db.session, current_user),
+            "can_ask": has_permission(current_user, Permission.TAKE_PART)}
+
+
+@bp.get("/account/mentor")
+@login_required
+def mentor():
+    return render("accounts/mentor.html", **_mentor_context(MentorRequestForm()))
+
+
+@bp.post("/account/mentor")
+@require(Permission.TAKE_PART)
+def ask_to_mentor():
+    form = MentorRequestForm()
+    if form.validate_on_submit():
+        try:
+            mentoring.ask(db.session, current_user, form.note.data)
+        except mentoring.MentorError as error:
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            return done(url_for("accounts.mentor"), ASKED, MENTOR_STATUS,
+                        **_mentor_context(MentorRequestForm(formdata=None)))
+    return render_form("accounts/mentor.html", MENTOR_STATUS, **_mentor_context(form))
+
+
+@bp.post("/account/mentor/withdraw")
+@login_required
+def withdraw_mentor_request():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mentoring.withdraw(db.session, current_user)
+    except mentoring.MentorError as error:
+        message, category = error.message, "error"
+    else:
+        db.session.commit()
+        message, category = "You have withdrawn your request to be a mentor.", "success"
+    return done(url_for("accounts.mentor"), message, MENTOR_STATUS, category=category,
+                **_mentor_context(MentorRequestForm(formdata=None)))
 
 
 @bp.route("/account/preferences", methods=["GET", "POST"])

@@ -78,14 +78,15 @@ def seed(session: Session, people: list[User]) -> int:
     rng = random.Random(5)
     community = list(session.scalars(select(User).where(User.deleted_at.is_(None), User.email.is_not(None))))
     by_email = {p.email: p for p in people}
-    mentors = [u for u in community if u.participation in ("mentor", "both")]
     start = utcnow() - timedelta(days=60)
     clock = iter(start + timedelta(minutes=37 * n) for n in range(100_000))
     threads = []
     for position, (name, description, audience) in enumerate(CATEGORIES):
         category = services.save_category(session, None, name=name, description=description,
                                           audience=audience.value, position=position)
-        authors = mentors if audience is Audience.MENTORS else community
+        # Only people who may read a category write in it: the mentors' lounge is for
+        # approved mentors and the community managers.
+        authors = [u for u in community if services.can_see_category(u, category)]
         for round_ in range(3):
             for title, opening in TOPICS[name]:
                 title = title if round_ == 0 else f"{title} ({'again' if round_ == 1 else 'part 3'})"

@@ -56,11 +56,10 @@ def can_see_category(user, category: Category) -> bool:
     audience = Audience(category.audience)
     if audience is Audience.MEMBERS:
         return True
-    if not (user and user.is_authenticated):
-        return False
     if audience is Audience.MANAGERS:
         return has_permission(user, Permission.MODERATE)
-    return user.participation in ("mentor", "both") or has_permission(user, Permission.MODERATE)
+    # Approved mentors, managers and admins; what a profile says grants nothing.
+    return has_permission(user, Permission.MENTOR_SPACES)
 
 
 def visible_categories(session: Session, user) -> list[Category]:

@@ -1,5 +1,5 @@
-"""The community manager's dashboard, people and roles, the one moderation queue for
-every reportable kind, and suspensions."""
+"""The community manager's dashboard, people and roles, mentor decisions, the one
+moderation queue for every reportable kind, and suspensions."""
 
 from portal.core.features import Feature, NavEntry
 from portal.core.permissions import Permission, has_permission
@@ -8,8 +8,9 @@ from portal.core.permissions import Permission, has_permission
 def _demo(session, context: dict) -> str:
     from portal.blueprints.manage import demo
 
-    count = demo.seed(session, context["people"])
-    return f"{count} {'suspension' if count == 1 else 'suspensions'}"
+    mentors = demo.seed_mentors(session, context["people"])
+    count = demo.seed_suspension(session, context["people"])
+    return f"{mentors}, {count} {'suspension' if count == 1 else 'suspensions'}"
 
 
 def feature() -> Feature:

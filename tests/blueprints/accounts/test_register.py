@@ -139,7 +139,7 @@ def test_resend_with_htmx_swaps_the_notice_and_announces(browser, session):
         ({"password": "leila@example.org", "confirm_password": "leila@example.org"}, "password",
          "must not be your email"),
         ({"confirm_password": "something else entirely"}, "confirm_password", "do not match"),
-        ({"participation": None}, "participation", "Choose whether"),
+        ({"participation": None}, "participation", "Choose what you are looking for"),
     ],
 )
 def test_bad_input_is_explained_beside_the_field_and_kept(browser, session, changes, field, message):

@@ -6,6 +6,7 @@ import pytest
 
 from portal.blueprints.forums.models import Audience
 from portal.core.permissions import Role
+from tests.blueprints.accounts.factories import approve_mentor
 from tests.blueprints.forums.factories import make_category, make_person
 
 
@@ -21,7 +22,11 @@ def other(session):
 
 @pytest.fixture
 def mentor(session):
-    return make_person(session, display_name="Meg Mentor", email="meg@example.org", participation="mentor")
+    """An approved mentor (ticking "mentor" in a profile grants nothing)."""
+    person = make_person(session, display_name="Meg Mentor", email="meg@example.org",
+                         participation="mentor")
+    approve_mentor(session, person)
+    return person
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from portal.blueprints.forums import services
 from portal.blueprints.notifications import services as notifications
 from portal.core.db import utcnow
-from tests.blueprints.accounts.factories import sign_in
+from tests.blueprints.accounts.factories import approve_mentor, sign_in
 from tests.blueprints.forums.factories import make_person, make_post, make_thread
 from tests.blueprints.notifications.support import notes_for
 from tests.helpers import HX, headers_of, outbox, text_of
@@ -99,9 +99,11 @@ def test_one_post_notifies_at_most_twenty_mentioned_people_the_first_named_first
 def test_the_limit_counts_only_people_who_can_be_told(session, lounge, mentor):
     members = [make_person(session, display_name=f"Member {n:02d}") for n in range(5)]
     mentors = [make_person(session, display_name=f"Mentor {n:02d}", participation="mentor") for n in range(20)]
+    for person in mentors:
+        approve_mentor(session, person)
     thread = make_thread(session, lounge, mentor)
     body = " ".join(f"@{p.display_name}" for p in members + mentors)
-    make_post(session, thread, make_person(session, participation="mentor"), body=body, notify=True)
+    make_post(session, thread, mentor, body=body, notify=True)
     assert all(notes_for(session, p, MENTION) for p in mentors)
     assert not any(notes_for(session, p) for p in members)
 

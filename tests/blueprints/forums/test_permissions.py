@@ -1,5 +1,5 @@
 """Every forums route (and the report page for forum posts), for each kind of visitor:
-signed out, unverified, member (a mentee), mentor, manager, admin."""
+signed out, unverified, member (a mentee), mentor (approved), manager, admin."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from portal.blueprints.forums.models import Audience
 from portal.core.permissions import Role
-from tests.blueprints.accounts.factories import make_user, sign_in
+from tests.blueprints.accounts.factories import approve_mentor, make_user, sign_in
 from tests.blueprints.forums.factories import make_category, make_person, make_thread
 
 ROLES = ["signed out", "unverified", "member", "mentor", "manager", "admin"]
@@ -82,7 +82,9 @@ def _viewer(session, role: str):
     if role == "unverified":
         return make_user(session, verified=False)
     if role == "mentor":
-        return make_person(session, participation="mentor")
+        person = make_person(session, participation="mentor")
+        approve_mentor(session, person)
+        return person
     return make_person(session, role={"member": Role.MEMBER, "manager": Role.MANAGER, "admin": Role.ADMIN}[role])
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from portal.core.db import utcnow
-from tests.blueprints.accounts.factories import sign_in
+from tests.blueprints.accounts.factories import approve_mentor, sign_in
 from tests.blueprints.forums.factories import make_person, make_post, make_replies, make_thread
 from tests.helpers import csrf_token, elements, links, main_of, text_of
 
@@ -24,16 +24,19 @@ def _post_articles(markup: str):
 @pytest.mark.parametrize(("who", "sees"), [
     ("signed out", {"Finding a mentor"}),
     ("mentee", {"Finding a mentor"}),
-    ("mentor", {"Finding a mentor", "Mentors' lounge"}),
-    ("both", {"Finding a mentor", "Mentors' lounge"}),
+    ("says mentor, not approved", {"Finding a mentor"}),
+    ("says both, not approved", {"Finding a mentor"}),
+    ("approved mentor", {"Finding a mentor", "Mentors' lounge"}),
     ("manager", {"Finding a mentor", "Mentors' lounge", "Managers' office"}),
     ("admin", {"Finding a mentor", "Mentors' lounge", "Managers' office"}),
 ])
 def test_each_person_sees_the_categories_for_their_audience(browser, session, category, lounge, office, who, sees):
     people = {
         "mentee": lambda: make_person(session, participation="mentee"),
-        "mentor": lambda: make_person(session, participation="mentor"),
-        "both": lambda: make_person(session, participation="both"),
+        "says mentor, not approved": lambda: make_person(session, participation="mentor"),
+        "says both, not approved": lambda: make_person(session, participation="both"),
+        "approved mentor": lambda: approve_mentor(
+            session, make_person(session, participation="both")).user,
         "manager": lambda: make_person(session, role="manager"),
         "admin": lambda: make_person(session, role="admin"),
     }

@@ -10,7 +10,7 @@ import pytest
 
 from portal.blueprints.forums import search, services
 from portal.core.db import utcnow
-from tests.blueprints.accounts.factories import sign_in
+from tests.blueprints.accounts.factories import approve_mentor, sign_in
 from tests.blueprints.forums.factories import first_post, make_person, make_post, make_thread
 from tests.helpers import HX, elements, links, words_of
 
@@ -69,7 +69,10 @@ def test_every_word_must_match_and_forms_of_a_word_match(browser, session, corpu
 def test_search_respects_who_may_see_each_category(browser, session, corpus, who, finds_lounge):
     people = {"mentee": {}, "mentor": {"participation": "mentor"}, "manager": {"role": "manager"}}
     if who != "signed out":
-        sign_in(browser, make_person(session, **people[who]))
+        person = make_person(session, **people[who])
+        if who == "mentor":
+            approve_mentor(session, person)
+        sign_in(browser, person)
     markup = browser.get("/forums/search?q=burnout").get_data(as_text=True)
     assert bool(_results(markup)) is finds_lounge
     assert ("Mentor burnout" in markup) is finds_lounge

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from portal.blueprints.accounts.models import User
 from portal.core.permissions import Role
-from tests.blueprints.accounts.factories import make_user, sign_in
+from tests.blueprints.accounts.factories import make_mentor, make_mentor_request, make_user, sign_in
 
 ROUTES = ["/manage/", "/manage/people", "/manage/people/{id}/role"]
 
@@ -34,13 +34,18 @@ def test_unverified_manager_still_manages_but_403_page_explains_verification(bro
 
 
 def test_dashboard_counts_people(browser, session):
+    manager = make_user(session, role=Role.MANAGER, participation="mentee")
+    make_mentor(session, approved_by=manager, participation="both")
+    make_mentor_request(session, make_user(session, participation="mentor"))
     make_user(session, participation="mentor")
     make_user(session, participation="both", verified=False)
-    sign_in(browser, make_user(session, role=Role.MANAGER, participation="mentee"))
+    sign_in(browser, manager)
     browser.get("/manage/")
     html = browser.html
-    assert '<span class="figure">3</span> members' in html
-    assert '<span class="figure">2</span> mentors' in html
+    assert '<span class="figure">5</span> members' in html
+    assert '<span class="figure">1</span> approved mentors' in html, "ticking 'mentor' is not it"
+    assert '<span class="figure">1</span> asking to be mentors' in html
+    assert '<span class="figure">3</span> looking for a mentor' in html
     assert '<span class="figure">1</span> have not confirmed' in html
 
 
