@@ -314,12 +314,12 @@ class SearchTiming:
 def time_search(app, member, member_id: int, label: str, query: str, page: int) -> SearchTiming:
     """``search.search`` as the page calls it (the member's visible categories), then the page."""
     from portal.blueprints.accounts.models import User
-    from portal.blueprints.forums import search, services
+    from portal.blueprints.forums import queries, search
     from portal.extensions import db
 
     with app.app_context():
         user = db.session.get(User, member_id)
-        visible = [c.id for c in services.visible_categories(db.session, user)]
+        visible = [c.id for c in queries.visible_categories(db.session, user)]
         found = search.search(db.session, query, visible, page)  # warm
         matches = f"{found.total:,}+" if found.more else f"{found.total:,}"
         times = []

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from portal.blueprints.accounts.models import User
 from portal.blueprints.events.models import PROVISION_NAMES, Answer, Event, EventStatus, Rsvp, Topic, event_host, event_topic
 from portal.core.pagination import Page, paginate
 from portal.core.time import zone
@@ -187,3 +188,15 @@ def next_for(session: Session, user, now: datetime, limit: int = 3) -> list[Even
             .order_by(Event.starts_at).limit(limit)
         )
     )
+
+
+def event_for_page(session: Session, event_id: int) -> Event | None:
+    """The event with its hosts and topics, as every event page shows them."""
+    return session.scalar(
+        select(Event).where(Event.id == event_id).options(selectinload(Event.hosts), selectinload(Event.topics))
+    )
+
+
+def people_by_email(session: Session, emails: list[str]) -> list[User]:
+    """The current accounts with these (normalised) addresses."""
+    return list(session.scalars(select(User).where(User.email.in_(emails), User.deleted_at.is_(None))))

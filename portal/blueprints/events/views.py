@@ -7,8 +7,6 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.core.forms import ConfirmForm
 from portal.blueprints.accounts.models import User
@@ -33,9 +31,7 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 
 def _load(event_id: int) -> Event:
-    event = db.session.scalar(
-        select(Event).where(Event.id == event_id).options(selectinload(Event.hosts), selectinload(Event.topics))
-    )
+    event = queries.event_for_page(db.session, event_id)
     if event is None or not policies.can_see(current_user, event):
         abort(404)
     return event
@@ -213,9 +209,9 @@ def regenerate_feed():
 
 def _hosts(session, text: str) -> tuple[list[User], list[str]]:
     emails = [normalise_email(p) for p in text.replace(",", "\n").splitlines() if p.strip()]
-    users = session.scalars(select(User).where(User.email.in_(emails), User.deleted_at.is_(None))).all()
+    users = queries.people_by_email(session, emails)
     found = {u.email for u in users}
-    return list(users), [e for e in emails if e not in found]
+    return users, [e for e in emails if e not in found]
 
 
 def _event_data(form: EventForm, is_new: bool) -> services.EventData | None:

@@ -23,7 +23,7 @@ def _demo(session, context: dict) -> str:
 
 def _reported_post() -> Reportable:
     """Forum posts in the one moderation queue."""
-    from portal.blueprints.forums import queries, services
+    from portal.blueprints.forums import policies, queries, services
     from portal.core.text import excerpt
 
     return Reportable(
@@ -36,7 +36,7 @@ def _reported_post() -> Reportable:
         excerpt=lambda post: excerpt(post.body, 300),
         author=lambda post: post.author,
         url=lambda post: url_for("forums.permalink", post_id=post.id),
-        can_see=lambda user, post: services.can_see_category(user, post.thread.category),
+        can_see=lambda user, post: policies.can_see_category(user, post.thread.category),
         is_shown=lambda post: post.is_visible,
         is_hidden=lambda post: post.hidden_at is not None,
         hide=services.hide_post,

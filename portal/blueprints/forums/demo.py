@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.blueprints.accounts.models import User
-from portal.blueprints.forums import services
+from portal.blueprints.forums import policies, services
 from portal.blueprints.forums.models import Audience, Category, Thread
 from portal.blueprints.manage import reports
 from portal.core.db import utcnow
@@ -86,7 +86,7 @@ def seed(session: Session, people: list[User]) -> int:
                                           audience=audience.value, position=position)
         # Only people who may read a category write in it: the mentors' lounge is for
         # approved mentors and the community managers.
-        authors = [u for u in community if services.can_see_category(u, category)]
+        authors = [u for u in community if policies.can_see_category(u, category)]
         for round_ in range(3):
             for title, opening in TOPICS[name]:
                 title = title if round_ == 0 else f"{title} ({'again' if round_ == 1 else 'part 3'})"

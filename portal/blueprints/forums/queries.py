@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from portal.blueprints.forums.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Category, Post, Thread
+from portal.blueprints.forums import policies
+from portal.blueprints.forums.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Category, Post, PostRevision, Thread
 from portal.core.pagination import Page, clamp, paginate
 
 
@@ -70,3 +71,38 @@ def reported_posts(session: Session, ids: list[int]) -> dict[int, Post]:
         .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
     )
     return {p.id: p for p in rows}
+
+
+# Loading one thing, or the lists the pages show
+
+
+def category_by_slug(session: Session, slug: str) -> Category | None:
+    return session.scalar(select(Category).where(Category.slug == slug))
+
+
+def thread_with_category(session: Session, thread_id: int) -> Thread | None:
+    return session.scalar(select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category)))
+
+
+def post_with_thread(session: Session, post_id: int) -> Post | None:
+    """The post with its thread, the thread's category and its author, in one round trip each."""
+    return session.scalar(
+        select(Post).where(Post.id == post_id)
+        .options(selectinload(Post.thread).selectinload(Thread.category), selectinload(Post.author))
+    )
+
+
+def categories(session: Session) -> list[Category]:
+    """Every category in the order the forums list them."""
+    return list(session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def visible_categories(session: Session, user) -> list[Category]:
+    return [c for c in categories(session) if policies.can_see_category(user, c)]
+
+
+def revisions(session: Session, post: Post) -> list[PostRevision]:
+    """Earlier versions of an edited post, newest first."""
+    return list(session.scalars(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
+    ))

@@ -11,9 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.blueprints.accounts.models import User
-from portal.blueprints.forums import search
+from portal.blueprints.forums import policies, search
 from portal.blueprints.forums.models import (
-    Audience,
     Category,
     CategorySubscription,
     Helpful,
@@ -25,7 +24,7 @@ from portal.blueprints.forums.models import (
 )
 from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify, path_for
 from portal.core.db import column_length, utcnow
-from portal.core.permissions import Permission, Role, has_permission
+from portal.core.permissions import Role
 from portal.core.text import excerpt, prose, slugify
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -47,28 +46,6 @@ class ForumError(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-# Who may see what
-
-
-def can_see_category(user, category: Category) -> bool:
-    audience = Audience(category.audience)
-    if audience is Audience.MEMBERS:
-        return True
-    if audience is Audience.MANAGERS:
-        return has_permission(user, Permission.MODERATE)
-    # Approved mentors, managers and admins; what a profile says grants nothing.
-    return has_permission(user, Permission.MENTOR_SPACES)
-
-
-def visible_categories(session: Session, user) -> list[Category]:
-    categories = session.scalars(select(Category).order_by(Category.position, Category.name)).all()
-    return [c for c in categories if can_see_category(user, c)]
-
-
-def can_moderate(user) -> bool:
-    return has_permission(user, Permission.MODERATE)
 
 
 # Posting
@@ -313,7 +290,7 @@ def stop_category_emails(session: Session, user: User, category_id: int) -> str 
 def _notify_about(session: Session, people, kind: str, thread: Thread, post: Post, actor: User | None,
                   text: str, unsubscribe: tuple[str, int] | None = None) -> None:
     """Tell those of ``people`` who may still see the thread's category about ``post``."""
-    notify(session, [p for p in people if can_see_category(p, thread.category)], kind, text=text,
+    notify(session, [p for p in people if policies.can_see_category(p, thread.category)], kind, text=text,
            url=path_for("forums.permalink", post_id=post.id), target_text=thread.title, actor=actor,
            excerpt=excerpt(post.body, EXCERPT_LENGTH), unsubscribe=unsubscribe)
 
@@ -363,7 +340,7 @@ def _notify_mentions(session: Session, thread: Thread, post: Post, author: User,
                            User.id != author.id, User.id.not_in(already))
     ).all()
     mentioned = sorted(users, key=lambda user: (order.get(user.display_name.lower(), len(order)), user.id))
-    visible = [user for user in mentioned if can_see_category(user, thread.category)]
+    visible = [user for user in mentioned if policies.can_see_category(user, thread.category)]
     _notify_about(session, visible[:MENTION_LIMIT], MENTIONED, thread, post, author,
                   f"{author.public_name} mentioned you in “{thread.title}”")
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from portal.core.forms import ConfirmForm
-from portal.blueprints.forums import queries, search, services
+from portal.blueprints.forums import policies, queries, search, services
 from portal.blueprints.forums.forms import (
     CategoryForm,
     EditForm,
@@ -16,10 +14,10 @@ from portal.blueprints.forums.forms import (
     ReplyForm,
     ThreadForm,
 )
-from portal.blueprints.forums.models import Audience, Category, Post, PostRevision, Thread
+from portal.blueprints.forums.models import Audience, Category, Post, Thread
 from portal.core.htmx import done, render, render_form
 from portal.core.mail import external_url
-from portal.core.permissions import Permission, can, require
+from portal.core.permissions import Permission, require
 from portal.core.routing import id_arg, page_arg
 from portal.extensions import db
 
@@ -38,40 +36,31 @@ def _reading_writes(endpoint: str | None, _values: dict | None) -> None:
 
 
 def _category(slug: str) -> Category:
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
-    if category is None or not services.can_see_category(current_user, category):
+    category = queries.category_by_slug(db.session, slug)
+    if category is None or not policies.can_see_category(current_user, category):
         abort(404)
     return category
 
 
 def _thread(thread_id: int) -> Thread:
-    thread = db.session.scalar(
-        select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category))
-    )
-    if thread is None or not services.can_see_category(current_user, thread.category):
+    thread = queries.thread_with_category(db.session, thread_id)
+    if thread is None or not policies.can_see_category(current_user, thread.category):
         abort(404)
     return thread
 
 
 def _post(post_id: int) -> Post:
-    post = db.session.scalar(
-        select(Post).where(Post.id == post_id)
-        .options(selectinload(Post.thread).selectinload(Thread.category), selectinload(Post.author))
-    )
-    if post is None or not services.can_see_category(current_user, post.thread.category):
+    post = queries.post_with_thread(db.session, post_id)
+    if post is None or not policies.can_see_category(current_user, post.thread.category):
         abort(404)
     return post
 
 
 def _own_post(post_id: int) -> Post:
     post = _post(post_id)
-    if post.author_id != current_user.id or post.deleted_at is not None:
+    if not policies.is_own_post(current_user, post):
         abort(403)
     return post
-
-
-def _page() -> int:
-    return page_arg()
 
 
 def _wants_preview() -> bool:
@@ -89,13 +78,13 @@ def _preview_response(page: str, form, **context):
 
 @bp.get("/forums/")
 def index():
-    return render("forums/index.html", categories=services.visible_categories(db.session, current_user))
+    return render("forums/index.html", categories=queries.visible_categories(db.session, current_user))
 
 
 @bp.get("/forums/c/<slug>/")
 def category(slug: str):
     category = _category(slug)
-    page = queries.threads(db.session, category, _page())
+    page = queries.threads(db.session, category, page_arg())
     read = services.last_read(db.session, current_user, [t.id for t in page.items])
     return render("forums/category.html", category=category, result=page, read=read,
                   following=services.is_subscribed_category(db.session, category, current_user),
@@ -105,7 +94,7 @@ def category(slug: str):
 @bp.get("/forums/t/<int:thread_id>")
 def thread(thread_id: int):
     thread = _thread(thread_id)
-    page = queries.posts(db.session, thread, _page())
+    page = queries.posts(db.session, thread, page_arg())
     last_shown = page.items[-1].number if page.items else 0
     read_before = services.record_reading(db.session, thread, current_user, last_shown)
     first_unread = None
@@ -130,19 +119,15 @@ def permalink(post_id: int):
 # Writing
 
 
-def _may_post(category: Category) -> bool:
-    return can(Permission.TAKE_PART) and services.can_see_category(current_user, category)
-
-
 @bp.route("/forums/c/<slug>/new", methods=["GET", "POST"])
 @require(Permission.TAKE_PART)
 def new_thread(slug: str):
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
-    if category is None or (request.method == "GET" and not _may_post(category)):
+    category = queries.category_by_slug(db.session, slug)
+    if category is None or (request.method == "GET" and not policies.can_post_in(current_user, category)):
         abort(404)
     form = ThreadForm()
     context = {"category": category}
-    if request.method == "POST" and not _may_post(category):
+    if request.method == "POST" and not policies.can_post_in(current_user, category):
         form.validate()
         form.body.errors.append("You cannot post in this category")
         return render("forums/new_thread.html", form=form, preview=None, status=422, category=None)
@@ -235,10 +220,7 @@ def helpful(post_id: int):
 @require(Permission.MODERATE)
 def history(post_id: int):
     post = _post(post_id)
-    revisions = db.session.scalars(
-        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
-    ).all()
-    return render("forums/history.html", post=post, revisions=revisions)
+    return render("forums/history.html", post=post, revisions=queries.revisions(db.session, post))
 
 
 # Following
@@ -283,7 +265,7 @@ def follow_category(slug: str):
 @require(Permission.MODERATE)
 def moderate_thread(thread_id: int):
     thread = _thread(thread_id)
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+    categories = queries.categories(db.session)
     form = ModerateThreadForm(obj=thread)
     form.category.choices = [(c.id, c.name) for c in categories]
     if request.method == "GET":
@@ -302,7 +284,7 @@ def moderate_thread(thread_id: int):
 @bp.get("/forums/manage")
 @require(Permission.MODERATE)
 def categories():
-    rows = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+    rows = queries.categories(db.session)
     return render("forums/categories.html", categories=rows)
 
 
@@ -336,8 +318,8 @@ def category_form(category_id: int | None):
 @bp.get("/forums/search")
 def search_posts():
     query = request.args.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
-    visible = services.visible_categories(db.session, current_user)
-    result = search.search(db.session, query, [c.id for c in visible], _page())
+    visible = queries.visible_categories(db.session, current_user)
+    result = search.search(db.session, query, [c.id for c in visible], page_arg())
     posts = queries.posts_by_id(db.session, [h.post_id for h in result.hits])
     count = (f"More than {result.total:,} posts match" if result.more else
              f"{result.total} {'post matches' if result.total == 1 else 'posts match'}")
