@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -67,6 +67,14 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}
+
+
+def lock_for_update(session: Session, entity, id_: int) -> None:
+    """Hold row ``id_`` of ``entity`` until the transaction ends, so a rule that reads before it
+    writes (a limit, a duplicate check) runs one request at a time for that row. SQLite needs
+    nothing: its write transactions already run one at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(entity.id).where(entity.id == id_).with_for_update())
 
 
 def is_lock_timeout(error: OperationalError) -> bool:

@@ -23,7 +23,7 @@ from portal.blueprints.forums.models import (
     ThreadSubscription,
 )
 from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify, path_for
-from portal.core.db import column_length, utcnow
+from portal.core.db import column_length, lock_for_update, utcnow
 from portal.core.permissions import Role
 from portal.core.text import excerpt, prose, slugify
 
@@ -52,7 +52,10 @@ class ForumError(Exception):
 
 
 def _check_posting(session: Session, author: User, body: str, now: datetime) -> None:
-    """Refuse the same text twice within a minute, and too many posts from a new account."""
+    """Refuse the same text twice within a minute, and too many posts from a new account.
+    The author's row stays locked until the post is saved, so simultaneous posts by one
+    person are checked one after another and cannot all slip under the limits."""
+    lock_for_update(session, User, author.id)
     recent = session.scalars(
         select(Post.body).where(Post.author_id == author.id, Post.created_at >= now - DUPLICATE_WINDOW)
     ).all()

@@ -317,7 +317,7 @@ def category_form(category_id: int | None):
 
 @bp.get("/forums/search")
 def search_posts():
-    query = request.args.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
+    query = request.args.get("q", "").strip()[:200]
     visible = queries.visible_categories(db.session, current_user)
     result = search.search(db.session, query, [c.id for c in visible], page_arg())
     posts = queries.posts_by_id(db.session, [h.post_id for h in result.hits])

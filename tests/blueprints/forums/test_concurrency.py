@@ -7,12 +7,15 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import services
 from portal.blueprints.forums.models import Category, Helpful, Post, Thread
+from portal.core.db import utcnow
 from tests.live import TIMEOUT, LiveServer, Person, all_at_once, members
 
 pytestmark = pytest.mark.live
@@ -23,8 +26,6 @@ PEOPLE = 24
 def _thread(server: LiveServer) -> tuple[int, int, int]:
     """A thread in a members' category: (category id, thread id, opening post id)."""
     with server.session() as session:
-        from portal.blueprints.accounts.models import User
-
         author = session.scalars(select(User).order_by(User.id)).first()
         category = services.save_category(session, None, name="Busy", description="", audience="members",
                                           position=0)
@@ -103,3 +104,43 @@ def test_simultaneous_helpful_marks_are_all_counted_once(live_server):
         marks = session.scalar(select(func.count()).select_from(Helpful).where(Helpful.post_id == post_id))
         assert post.helpful_count == marks
         session.rollback()
+
+
+def _one_author(server: LiveServer, thread_id: int, prefix: str, days_old: int) -> Person:
+    [email] = members(server, 1, prefix)
+    with server.session() as session:
+        session.execute(update(User).where(User.email == email)
+                        .values(created_at=utcnow() - timedelta(days=days_old)))
+        session.commit()
+    [person] = _ready(server, [email], thread_id)
+    return person
+
+
+def _posts_by(server: LiveServer, thread_id: int, person: Person) -> int:
+    with server.session() as session:
+        author = session.scalar(select(User.id).where(User.email == person.email))
+        count = session.scalar(select(func.count()).select_from(Post)
+                               .where(Post.thread_id == thread_id, Post.author_id == author))
+        session.rollback()
+        return count
+
+
+def test_the_same_text_sent_twenty_times_at_once_is_posted_once(live_server):
+    members(live_server, 1, "author")
+    _, thread_id, _ = _thread(live_server)
+    person = _one_author(live_server, thread_id, "repeater", days_old=30)
+    form = {"csrf_token": person.csrf_token, "body": "Does anyone have a CV template?", "action": "post"}
+    replies = all_at_once([(person, f"/forums/t/{thread_id}/reply", form) for _ in range(20)])
+    assert Counter(r.status for r in replies) == Counter({303: 1, 422: 19})
+    assert _posts_by(live_server, thread_id, person) == 1
+
+
+def test_a_new_account_posting_twenty_times_at_once_posts_five(live_server):
+    members(live_server, 1, "author")
+    _, thread_id, _ = _thread(live_server)
+    person = _one_author(live_server, thread_id, "newcomer", days_old=1)
+    jobs = [(person, f"/forums/t/{thread_id}/reply",
+             {"csrf_token": person.csrf_token, "body": f"Hello number {n}", "action": "post"}) for n in range(20)]
+    replies = all_at_once(jobs)
+    assert Counter(r.status for r in replies) == Counter({303: services.NEW_ACCOUNT_POSTS_PER_HOUR, 422: 15})
+    assert _posts_by(live_server, thread_id, person) == services.NEW_ACCOUNT_POSTS_PER_HOUR
