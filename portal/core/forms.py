@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, ValidationError
+from wtforms import Field, HiddenField, PasswordField, RadioField, StringField, TextAreaField, ValidationError
+from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
 from portal.core.db import column_length
@@ -47,18 +48,51 @@ class MaxLength:
             )
 
 
-class PlainText:
-    """Refuse control and invisible formatting characters a person would never mean to type."""
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+# Characters that reorder or hide text (bidirectional embeddings, overrides and isolates;
+# zero-width spaces and joiners that join nothing). Zero-width (non-)joiners and the
+# left-to-right and right-to-left marks stay allowed: scripts and emoji need them.
+DISGUISING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2060\ufeff")
 
-    def __init__(self, label: str) -> None:
-        self.label = label
+
+def _label_of(field: Field) -> str:
+    """How messages name the field: as its length limit does ("The title"), else its label."""
+    for validator in field.validators:
+        if isinstance(validator, MaxLength):
+            return validator.label
+    return field.label.text
+
+
+class TypedText:
+    """The one rule for text a person types, added to every text field of a ``PortalForm``:
+    no control characters (NUL and the like: nobody types them and PostgreSQL refuses NUL),
+    and in a single-line field (a name, a title) no line breaks and no characters that
+    reorder or hide text, which can make one name look like another."""
+
+    def __init__(self, single_line: bool) -> None:
+        self.single_line = single_line
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        for ch in field.data or "":
-            if ch in "\n\r\t":
-                continue
-            if unicodedata.category(ch) == "Cc":
-                raise ValidationError(f"{self.label} must not contain control characters")
+        text = field.data if isinstance(field.data, str) else ""
+        label = _label_of(field)
+        if self.single_line and any(ch in LINE_BREAKS for ch in text):
+            raise StopValidation(f"{label} must be on one line")
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
+            raise StopValidation(f"{label} must not contain control characters")
+        if self.single_line and any(ch in DISGUISING for ch in text):
+            raise StopValidation(f"{label} must not contain invisible formatting characters")
+
+
+class PortalForm(FlaskForm):
+    """Every form of the portal: each text field a person types in follows ``TypedText``."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = DefaultMeta.bind_field(self, form, unbound_field, options)
+            if isinstance(field, StringField) and not isinstance(field, (PasswordField, HiddenField)):
+                single_line = not isinstance(field, TextAreaField)
+                field.validators = [TypedText(single_line), *field.validators]
+            return field
 
 
 class EmailAddress:
@@ -119,5 +153,5 @@ class WebLink:
             raise ValidationError(f"Enter the {self.label} as a web address starting with https://")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button that needs only its CSRF token (resend link, sign out, sign out everywhere)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -14,7 +13,7 @@ from portal.blueprints.accounts.models import (
     Participation,
     User,
 )
-from portal.core.forms import Choice, EmailAddress, MaxLength, PlainText, Required, TimeZone, strip
+from portal.core.forms import Choice, EmailAddress, MaxLength, PortalForm, Required, TimeZone, strip
 from portal.core.permissions import Role
 
 PARTICIPATION_CHOICES = [SelectChoice(p.value, p.label) for p in Participation]
@@ -46,7 +45,6 @@ def _display_name_field() -> StringField:
         validators=[
             Required("Enter your display name"),
             MaxLength(User.display_name, "Display name"),
-            PlainText("Display name"),
         ],
         render_kw={"autocomplete": "nickname"},
     )
@@ -79,7 +77,7 @@ class NewPasswordMixin:
             raise ValidationError("The passwords do not match; type the same password twice")
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, PortalForm):
     display_name = _display_name_field()
     email = _email_field()
     password = _new_password_field()
@@ -91,7 +89,7 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
     participation = _participation_field()
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     email = _email_field()
     password = PasswordField(
         "Password",
@@ -101,11 +99,11 @@ class SignInForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device for 30 days")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PortalForm):
     email = _email_field()
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, PortalForm):
     password = _new_password_field("New password")
     confirm_password = PasswordField(
         "Confirm new password",
@@ -122,7 +120,7 @@ class ChangePasswordForm(ResetPasswordForm):
     )
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(PortalForm):
     email = _email_field("New email address")
     password = PasswordField(
         "Your password",
@@ -131,7 +129,7 @@ class ChangeEmailForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(PortalForm):
     password = PasswordField(
         "Your password",
         validators=[Required("Enter your password to delete your account")],
@@ -144,18 +142,18 @@ class DeleteAccountForm(FlaskForm):
             raise ValidationError("Tick the box to confirm you want to delete your account")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     display_name = _display_name_field()
     pronouns = StringField(
         "Pronouns (optional)",
         filters=[strip],
-        validators=[MaxLength(User.pronouns, "Pronouns"), PlainText("Pronouns")],
+        validators=[MaxLength(User.pronouns, "Pronouns")],
     )
     participation = _participation_field()
     bio = TextAreaField(
         "Short bio (optional)",
         filters=[strip],
-        validators=[MaxLength(User.bio, "Your bio"), PlainText("Your bio")],
+        validators=[MaxLength(User.bio, "Your bio")],
     )
     timezone = StringField(
         "Time zone",
@@ -166,16 +164,16 @@ class ProfileForm(FlaskForm):
     languages = StringField(
         "Languages you speak (optional)",
         filters=[strip],
-        validators=[MaxLength(User.languages, "Languages"), PlainText("Languages")],
+        validators=[MaxLength(User.languages, "Languages")],
     )
     interests = StringField(
         "Interests (optional)",
         filters=[strip],
-        validators=[MaxLength(User.interests, "Interests"), PlainText("Interests")],
+        validators=[MaxLength(User.interests, "Interests")],
     )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(PortalForm):
     reduced_motion = BooleanField("Reduce motion")
     high_contrast = BooleanField("Higher contrast")
     large_text = BooleanField("Larger text")
@@ -183,21 +181,20 @@ class PreferencesForm(FlaskForm):
     plain_text_email = BooleanField("Plain-text email only")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PortalForm):
     role = Choice("Role", [SelectChoice(r.value, r.label) for r in Role], "Choose a role")
 
 
 # Mentoring
 
 
-class MentorRequestForm(FlaskForm):
+class MentorRequestForm(PortalForm):
     note = TextAreaField(
         "Your experience",
         filters=[strip],
         validators=[
             Required("Tell us about your experience, so a community manager can decide"),
             MaxLength(MentorRequest.note, "Your note"),
-            PlainText("Your note"),
         ],
     )
 
@@ -206,12 +203,11 @@ def _reason_field(label: str, *required: Required) -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip],
-        validators=[*required, MaxLength(MentorDecision.reason, "The reason"),
-                    PlainText("The reason")],
+        validators=[*required, MaxLength(MentorDecision.reason, "The reason")],
     )
 
 
-class MentorDecisionForm(FlaskForm):
+class MentorDecisionForm(PortalForm):
     """Approve or decline a request; declining needs a reason, which the member reads."""
 
     decision = Choice(
@@ -227,6 +223,6 @@ class MentorDecisionForm(FlaskForm):
             raise ValidationError("Give a reason for declining: the member will read it")
 
 
-class RemoveMentorForm(FlaskForm):
+class RemoveMentorForm(PortalForm):
     reason = _reason_field(
         "Reason", Required("Give a reason for removing their mentor status: they will read it"))

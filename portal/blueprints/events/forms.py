@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -14,7 +13,7 @@ from portal.blueprints.events.models import MAX_CAPACITY, PROVISIONS, Event, Eve
 # Typed as one line and stored as separate topics, or emailed and not stored.
 TOPICS_MAX = 300
 CANCEL_REASON_MAX = 1000
-from portal.core.forms import Choice, MaxLength, PlainText, Required, TimeZone, WebLink, strip
+from portal.core.forms import Choice, MaxLength, PortalForm, Required, TimeZone, WebLink, strip
 from portal.core.time import zone
 
 
@@ -79,11 +78,11 @@ def provision_fields(cls):
 
 
 @provision_fields
-class EventForm(FlaskForm):
+class EventForm(PortalForm):
     title = StringField(
         "Title",
         filters=[strip],
-        validators=[Required("Enter a title"), MaxLength(Event.title, "The title"), PlainText("The title")],
+        validators=[Required("Enter a title"), MaxLength(Event.title, "The title")],
     )
     summary = StringField(
         "Summary",
@@ -91,7 +90,6 @@ class EventForm(FlaskForm):
         validators=[
             Required("Enter a one-sentence summary"),
             MaxLength(Event.summary, "The summary"),
-            PlainText("The summary"),
         ],
     )
     description = TextAreaField(
@@ -134,7 +132,7 @@ class EventForm(FlaskForm):
         render_kw={"type": "url", "spellcheck": "false"},
     )
     venue = TextAreaField(
-        "Venue", filters=[strip], validators=[MaxLength(Event.venue, "The venue"), PlainText("The venue")]
+        "Venue", filters=[strip], validators=[MaxLength(Event.venue, "The venue")]
     )
     capacity = StringField(
         "Places (optional)",
@@ -206,7 +204,7 @@ class EventForm(FlaskForm):
         return starts, ends, deadline
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(PortalForm):
     answer = Choice(
         "Are you going?",
         [SelectChoice("going", "Yes, I'm going"), SelectChoice("not_going", "No, I'm not going")],
@@ -217,11 +215,11 @@ class RsvpForm(FlaskForm):
     needs_other = StringField(
         "Anything else the hosts should know (optional)",
         filters=[strip],
-        validators=[MaxLength(Rsvp.needs_other, "Your access needs"), PlainText("Your access needs")],
+        validators=[MaxLength(Rsvp.needs_other, "Your access needs")],
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PortalForm):
     reason = TextAreaField(
         "Why is it cancelled? (optional)",
         filters=[strip],
@@ -234,7 +232,7 @@ class CancelForm(FlaskForm):
             raise ValidationError("Tick the box to confirm you want to cancel the event")
 
 
-class FollowupForm(FlaskForm):
+class FollowupForm(PortalForm):
     summary = TextAreaField(
         "What happened",
         filters=[strip],
@@ -249,11 +247,11 @@ class FollowupForm(FlaskForm):
     action = StringField(
         "What should people do next? (optional)",
         filters=[strip],
-        validators=[MaxLength(Event.followup_action, "The next step"), PlainText("The next step")],
+        validators=[MaxLength(Event.followup_action, "The next step")],
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     rating = Choice(
         "How useful was the event?",
         [
@@ -278,5 +276,5 @@ class FeedbackForm(FlaskForm):
     )
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(PortalForm):
     """Checkboxes named ``attended`` with RSVP ids; built in the template from the list."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.blueprints.forums.models import Audience, Category, Post, Thread
-from portal.core.forms import Choice, MaxLength, PlainText, Required, strip
+from portal.core.forms import Choice, MaxLength, PortalForm, Required, strip
 
 POSITION_MAX = 1000
 
@@ -26,40 +25,38 @@ def _body(label: str = "Your message") -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip],
-        validators=[Required(f"Write {label.lower()}"), MaxLength(Post.body, label), PlainText(label)],
+        validators=[Required(f"Write {label.lower()}"), MaxLength(Post.body, label)],
     )
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(PortalForm):
     title = StringField(
         "Title",
         filters=[strip],
         validators=[
             Required("Enter a title"),
             MaxLength(Thread.title, "The title"),
-            PlainText("The title"),
             RealTitle(),
         ],
     )
     body = _body()
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PortalForm):
     body = _body("Your reply")
 
 
-class EditForm(FlaskForm):
+class EditForm(PortalForm):
     body = _body()
 
 
-class ModerateThreadForm(FlaskForm):
+class ModerateThreadForm(PortalForm):
     title = StringField(
         "Title",
         filters=[strip],
         validators=[
             Required("Enter a title"),
             MaxLength(Thread.title, "The title"),
-            PlainText("The title"),
             RealTitle(),
         ],
     )
@@ -68,21 +65,20 @@ class ModerateThreadForm(FlaskForm):
     locked = BooleanField("Locked: nobody can reply")
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(PortalForm):
     name = StringField(
         "Name",
         filters=[strip],
         validators=[
             Required("Enter a name"),
             MaxLength(Category.name, "The name"),
-            PlainText("The name"),
             RealTitle(),
         ],
     )
     description = StringField(
         "Description",
         filters=[strip],
-        validators=[MaxLength(Category.description, "The description"), PlainText("The description")],
+        validators=[MaxLength(Category.description, "The description")],
     )
     audience = Choice(
         "Who can see it?",

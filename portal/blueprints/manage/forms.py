@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import Form, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -11,17 +10,17 @@ from portal.blueprints.manage import reports
 from portal.blueprints.manage.models import Report, Suspension
 from portal.blueprints.manage.reports import DISMISS, HANDLED, HIDE, OPEN, RESTORE, SUSPEND, Entry
 from portal.blueprints.manage.suspensions import LENGTHS
-from portal.core.forms import Choice, MaxLength, PlainText, strip
+from portal.core.forms import Choice, MaxLength, PortalForm, strip
 
 
-class ReportForm(FlaskForm):
+class ReportForm(PortalForm):
     """Why a member reports an item; ``noun`` names the item ("post") in the label and
     the message."""
 
     reason = TextAreaField(
         "What is wrong with it?",
         filters=[strip],
-        validators=[MaxLength(Report.reason, "The reason"), PlainText("The reason")],
+        validators=[MaxLength(Report.reason, "The reason")],
     )
 
     def __init__(self, noun: str, **kwargs) -> None:
@@ -34,7 +33,7 @@ class ReportForm(FlaskForm):
             raise ValidationError(f"Tell the moderators what is wrong with the {self.noun}")
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(PortalForm):
     """A moderator's decision on one item of the queue. Each item's form has the item's
     key as its prefix, so every id on the page is unique; the actions offered are the
     ones the item's state allows (see ``moderation_form``)."""
@@ -43,7 +42,7 @@ class ModerationForm(FlaskForm):
     reason = TextAreaField(
         "Reason (its author sees it; needed to hide or suspend)",
         filters=[strip],
-        validators=[MaxLength(Suspension.reason, "The reason"), PlainText("The reason")],
+        validators=[MaxLength(Suspension.reason, "The reason")],
     )
     length = RadioField(
         "How long should a suspension last?",

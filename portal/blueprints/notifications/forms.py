@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
 from portal.blueprints.notifications.models import Delivery
 from portal.blueprints.notifications.services import about
 from portal.core.features import NotificationKind
-from portal.core.forms import Choice
+from portal.core.forms import Choice, PortalForm
 
 DELIVERY_CHOICES = [SelectChoice(d.value, d.label) for d in Delivery]
 
@@ -23,12 +22,12 @@ def field_name(kind: NotificationKind) -> str:
 
 
 def preferences_form(kinds: Iterable[NotificationKind],
-                     current: Mapping[str, Delivery] | None = None) -> FlaskForm:
+                     current: Mapping[str, Delivery] | None = None) -> PortalForm:
     """A form with a required choice of delivery for each of ``kinds``, showing
     ``current`` (kind name to delivery); None reads the posted answers only, so a kind
     left unanswered is an error rather than its old value kept."""
 
-    class NotificationPreferencesForm(FlaskForm):
+    class NotificationPreferencesForm(PortalForm):
         pass
 
     for kind in kinds:
@@ -39,12 +38,12 @@ def preferences_form(kinds: Iterable[NotificationKind],
     return NotificationPreferencesForm(data={field_name(k): current[k.name].value for k in kinds})
 
 
-def chosen(form: FlaskForm, kinds: Iterable[NotificationKind]) -> dict[str, str]:
+def chosen(form: PortalForm, kinds: Iterable[NotificationKind]) -> dict[str, str]:
     """The validated answers: kind name to delivery."""
     return {kind.name: form[field_name(kind)].data for kind in kinds}
 
 
-def sections(form: FlaskForm, groups: Iterable[tuple[str, Iterable[NotificationKind]]]
+def sections(form: PortalForm, groups: Iterable[tuple[str, Iterable[NotificationKind]]]
              ) -> list[tuple[str, list[tuple[Field, str]]]]:
     """The form's radio groups under their feature: (heading, [(field, hint)])."""
     return [(name.capitalize(), [(form[field_name(kind)], kind.hint) for kind in kinds])

@@ -205,3 +205,11 @@ def test_registering_a_known_address_does_the_same_work_as_a_new_one(browser, se
     register(browser, email="taken@example.org")
     register(browser, email="brand.new@example.org")
     assert hashed == [GOOD["password"]] * 2
+
+
+def test_a_name_that_reverses_itself_is_refused_and_kept(browser, session):
+    response = register(browser, display_name="\u202eecilA", email="rlo@example.org")
+    assert response.status_code == 422
+    assert "Display name must not contain invisible formatting characters" in browser.html
+    assert 'value="\u202eecilA"' in browser.html
+    assert session.scalar(select(User).where(User.email == "rlo@example.org")) is None
