@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -44,6 +44,13 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def exists_locally(moment: datetime) -> bool:
+    """False for a wall-clock time the zone skips (the hour the clocks go forward): it comes
+    back different after a trip through UTC."""
+    back = moment.astimezone(UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 def format_in_zone(moment: datetime, zone_name: str, with_date: bool = True) -> str:

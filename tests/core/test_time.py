@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.core.time import format_in_zone, is_valid_zone, suggest_zones, time_tag
+from portal.core.time import exists_locally, format_in_zone, is_valid_zone, suggest_zones, time_tag
 
 # 18:30 UTC on Friday 27 November 2026, and a summer moment.
 WINTER = datetime(2026, 11, 27, 18, 30, tzinfo=UTC)
@@ -118,3 +119,15 @@ def test_time_tag_datetime_is_a_valid_html_date_and_time(moment):
 
 def test_time_tag_of_nothing_is_empty():
     assert time_tag(None) == ""
+
+
+@pytest.mark.parametrize(("local", "zone_name", "exists"), [
+    (datetime(2027, 3, 28, 1, 30), "Europe/London", False),
+    (datetime(2027, 3, 28, 2, 0), "Europe/London", True),
+    (datetime(2027, 10, 31, 1, 30), "Europe/London", True),  # happens twice: it exists
+    (datetime(2027, 10, 3, 2, 30), "Australia/Sydney", False),
+    (datetime(2027, 3, 14, 2, 30), "America/New_York", False),
+    (datetime(2027, 6, 1, 12, 0), "Asia/Kolkata", True),
+])
+def test_a_local_time_exists_unless_the_clocks_skip_it(local, zone_name, exists):
+    assert exists_locally(local.replace(tzinfo=ZoneInfo(zone_name))) is exists

@@ -14,7 +14,7 @@ from portal.blueprints.events.models import MAX_CAPACITY, PROVISIONS, Event, Eve
 TOPICS_MAX = 300
 CANCEL_REASON_MAX = 1000
 from portal.core.forms import Choice, MaxLength, PortalForm, Required, TimeZone, WebLink, strip
-from portal.core.time import zone
+from portal.core.time import exists_locally, zone
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -39,7 +39,8 @@ def parse_time(text: str) -> time | None:
 
 
 def combine(day: date, clock: time, zone_name: str) -> datetime:
-    """A moment from a local date and time in ``zone_name``, as an aware datetime."""
+    """A moment from a local date and time in ``zone_name``, as an aware datetime. A time the
+    clocks pass twice (when they go back) means its first passing."""
     return datetime.combine(day, clock, tzinfo=zone(zone_name))
 
 
@@ -192,6 +193,13 @@ class EventForm(PortalForm):
             parse_date(self.start_date.data), parse_time(self.start_time.data), zone_name
         )
         ends = combine(parse_date(self.end_date.data), parse_time(self.end_time.data), zone_name)
+        for moment, field in ((starts, self.start_time), (ends, self.end_time)):
+            if not exists_locally(moment):
+                field.errors.append(
+                    f"{field.data} does not happen on {moment:%-d %B %Y} in {zone_name}: the clocks go "
+                    "forward then. Choose a time outside the skipped hour")
+        if self.start_time.errors or self.end_time.errors:
+            return None
         deadline = None
         if (
             self.deadline_date.data

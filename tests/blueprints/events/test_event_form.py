@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +19,11 @@ from tests.helpers import text_of
 YESTERDAY = (utcnow() - timedelta(days=1)).date().isoformat()
 
 CASES = [
+    pytest.param({"start_date": "2027-03-28", "start_time": "01:30", "end_date": "2027-03-28", "end_time": "02:15"},
+                 "start_time", "01:30 does not happen on 28 March 2027 in Europe/London: the clocks go forward",
+                 id="start in the spring gap"),
+    pytest.param({"start_date": "2027-03-28", "start_time": "00:30", "end_date": "2027-03-28", "end_time": "01:15"},
+                 "end_time", "01:15 does not happen on 28 March 2027 in Europe/London", id="end in the spring gap"),
     pytest.param({"end_time": "17:00"}, "end_time", "The end must be after the start", id="end before start"),
     pytest.param({"end_time": "18:00"}, "end_time", "The end must be after the start", id="end at the start"),
     pytest.param({"start_date": YESTERDAY, "end_date": YESTERDAY}, "start_date", "The start must be in the future",
@@ -198,3 +203,11 @@ def test_times_are_entered_in_the_events_zone(creating, session):
     local = event.starts_at.astimezone(ZoneInfo("America/New_York"))
     assert (local.hour, local.minute) == (9, 0)
     assert event.timezone == "America/New_York"
+
+
+def test_a_time_the_clocks_pass_twice_means_the_first_passing(creating, session):
+    answers = future_form(start_date="2027-10-31", start_time="01:30", end_date="2027-10-31", end_time="03:00")
+    response = creating.submit(answers, button="Save event", follow=False)
+    assert response.status_code == 303
+    event = session.scalar(select(Event))
+    assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC), "01:30 BST, before the clocks go back"
