@@ -61,6 +61,7 @@ DEFAULTS: dict[str, object] = {
     "PASSWORD_RESET_MAX_AGE": 3600,
     "EMAIL_VERIFY_MAX_AGE": 7 * 24 * 3600,
     "REMEMBER_COOKIE_DAYS": 30,
+    "SIGN_IN_DAYS": 7,
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_CSRF_SSL_STRICT": False,
     "COMPRESS_ALGORITHM": ["gzip"],

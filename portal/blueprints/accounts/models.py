@@ -106,17 +106,35 @@ class User(Base):
     def public_name(self) -> str:
         return FORMER_MEMBER if self.is_deleted else self.display_name
 
-    # Flask-Login's protocol. The id carries the session version, so raising the
-    # version invalidates every cookie issued before.
+    # Flask-Login's protocol. The id carries the session version (raising it invalidates
+    # every cookie issued before) and the key of this browser's sign-in, which the server
+    # ends at sign-out and at its expiry. ``sign_in_key`` is set when the person signs in
+    # or a cookie is read; it is never stored.
     is_authenticated = True
     is_anonymous = False
+    sign_in_key = None
 
     @property
     def is_active(self) -> bool:
         return not self.is_deleted
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.sign_in_key}"
+
+
+class SignIn(Base):
+    """One browser's sign-in, known to the server: a copied cookie stops working when it
+    ends (sign-out) or expires, whatever the cookie itself says. Only a digest of the
+    key is kept, so the table cannot be used to sign in."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
 
 
 # Mentoring: approved by community managers, never self-declared

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from portal.blueprints.accounts import mentoring, passwords, tokens
-from portal.blueprints.accounts.models import FORMER_MEMBER, User
+from portal.blueprints.accounts.models import FORMER_MEMBER, SignIn, User
 from portal.core.db import utcnow
 from portal.core.mail import external_url, queue_email
 from portal.core.permissions import Role
@@ -129,21 +132,53 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_sign_in(session: Session, user: User, lasts: timedelta, now: datetime | None = None) -> None:
+    """Record a new sign-in for this browser, ending after ``lasts``; the key goes into the
+    cookie through ``user.get_id()``. The person's ended and expired sign-ins are cleared."""
+    now = now or utcnow()
+    session.execute(delete(SignIn).where(SignIn.user_id == user.id,
+                                         or_(SignIn.ended_at.is_not(None), SignIn.expires_at <= now)))
+    user.sign_in_key = secrets.token_urlsafe(32)
+    session.add(SignIn(user_id=user.id, key_digest=_digest(user.sign_in_key), created_at=now,
+                       expires_at=now + lasts))
+    session.flush()
+
+
+def end_sign_in(session: Session, user: User) -> None:
+    """End this browser's sign-in on the server: a copy of its cookie no longer works."""
+    if user.sign_in_key:
+        session.execute(update(SignIn).where(SignIn.key_digest == _digest(user.sign_in_key))
+                        .values(ended_at=utcnow()))
+
+
 def load_session_user(session: Session, session_id: str) -> User | None:
-    """The user a cookie names, only while its session version is current."""
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    """The user a cookie names, while its session version is current and its sign-in has
+    neither ended nor expired on the server."""
+    user_id, version, key = (session_id.split(":") + ["", ""])[:3]
+    if not (user_id.isdigit() and version.isdigit() and key):
         return None
     # Mentor status comes in the same query: permission checks read it on most pages.
-    user = session.get(User, int(user_id), options=[joinedload(User.mentorship)])
+    user = session.scalar(
+        select(User).join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == int(user_id), SignIn.key_digest == _digest(key), SignIn.ended_at.is_(None),
+               SignIn.expires_at > utcnow())
+        .options(joinedload(User.mentorship))
+    )
     if user is None or user.is_deleted or user.session_version != int(version):
         return None
+    user.sign_in_key = key
     return user
 
 
 def sign_out_everywhere(session: Session, user: User) -> None:
-    """Revoke every cookie issued to ``user`` so far."""
+    """Revoke every cookie issued to ``user`` so far, and end their sign-ins."""
     user.session_version += 1
+    session.execute(update(SignIn).where(SignIn.user_id == user.id, SignIn.ended_at.is_(None))
+                    .values(ended_at=utcnow()))
     session.flush()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -103,6 +104,10 @@ def _apply_error(form, error: services.AccountError) -> None:
 
 
 def _sign_in(user: User, remember: bool = False) -> None:
+    """Sign this browser in, recorded on the server, and commit."""
+    days = current_app.config["REMEMBER_COOKIE_DAYS" if remember else "SIGN_IN_DAYS"]
+    services.start_sign_in(db.session, user, timedelta(days=int(days)))
+    db.session.commit()
     # A new form token with the new session: one seen before signing in is worth nothing after.
     session.pop("csrf_token", None)
     login_user(user, remember=remember)
@@ -199,7 +204,6 @@ def sign_in():
         log.warning("failed sign-in address=%s", client_address())
         form.email.errors.append("The email address or password is not right")
         return render_form("accounts/sign_in.html", form=form, next_url=next_url)
-    db.session.commit()
     _sign_in(user, remember=form.remember.data)
     return redirect(next_url, code=303)
 
@@ -227,6 +231,9 @@ def unlock(token: str):
 def sign_out():
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        services.end_sign_in(db.session, current_user)
+        db.session.commit()
     logout_user()
     return done(url_for("pages.home"), "You have signed out.")
 
@@ -279,7 +286,6 @@ def reset_password(token: str):
             return render_form("accounts/reset_password.html", form=form, token=token)
         return render("accounts/reset_password.html", form=form, token=token)
     services.set_password(db.session, user, form.password.data)
-    db.session.commit()
     _sign_in(user)
     return done(url_for("pages.home"), "Your password has been changed and you are signed in.")
 
@@ -380,7 +386,6 @@ def change_password():
         except services.AccountError as error:
             _apply_error(form, error)
         else:
-            db.session.commit()
             # The version rose, so this device signs in afresh; every other one is out.
             _sign_in(current_user._get_current_object())
             return done(url_for("accounts.settings"),

@@ -1,9 +1,13 @@
 """Signing in and out, remembered sessions and their revocation."""
 
-import pytest
-from sqlalchemy import select
+from datetime import timedelta
 
-from portal.blueprints.accounts.models import User
+import pytest
+from sqlalchemy import select, update
+
+from portal.blueprints.accounts.models import SignIn, User
+from portal.blueprints.accounts.services import load_session_user
+from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
 from tests.helpers import csrf_token
 
@@ -145,3 +149,56 @@ def test_the_form_token_changes_at_sign_in(browser, session):
     assert before != after
     signed_out = browser.client.post("/sign-out", data={"csrf_token": before})
     assert signed_out.status_code == 400, "a token from before signing in must not work after"
+
+
+def _copy_cookies(source, target, names=("session", "remember_token")) -> None:
+    for name in names:
+        cookie = source.get_cookie(name)
+        if cookie is not None:
+            target.set_cookie(name, cookie.value)
+
+
+def test_a_copied_session_cookie_stops_working_at_sign_out(app, browser, session):
+    sign_in(browser, make_user(session))
+    thief = app.test_client()
+    _copy_cookies(browser.client, thief)
+    assert thief.get("/account").status_code == 200, "a copy works while the sign-in lasts"
+    browser.get("/account")
+    browser.submit(button="Sign out")
+    assert thief.get("/account").status_code == 302
+
+
+def test_a_copied_remember_me_cookie_stops_working_at_sign_out(app, browser, session):
+    sign_in(browser, make_user(session), remember=True)
+    thief = app.test_client()
+    _copy_cookies(browser.client, thief, names=("remember_token",))
+    assert thief.get("/account").status_code == 200
+    browser.get("/account")
+    browser.submit(button="Sign out")
+    fresh = app.test_client()
+    _copy_cookies(thief, fresh, names=("remember_token",))
+    assert fresh.get("/account").status_code == 302
+
+
+def test_remember_me_expires_on_the_server(app, browser, session):
+    user = make_user(session)
+    sign_in(browser, user, remember=True)
+    session.execute(update(SignIn).where(SignIn.user_id == user.id).values(expires_at=utcnow() - timedelta(seconds=1)))
+    returning = app.test_client()
+    _copy_cookies(browser.client, returning, names=("remember_token",))
+    assert returning.get("/account").status_code == 302
+
+
+def test_a_cookie_from_before_sign_ins_were_recorded_is_not_enough(session):
+    user = make_user(session)
+    assert load_session_user(session, f"{user.id}:{user.session_version}") is None
+
+
+def test_signing_in_again_clears_the_persons_ended_sign_ins(browser, session):
+    user = make_user(session)
+    for _ in range(3):
+        sign_in(browser, user)
+        browser.get("/account")
+        browser.submit(button="Sign out")
+    sign_in(browser, user)
+    assert session.scalars(select(SignIn.ended_at).where(SignIn.user_id == user.id)).all() == [None]

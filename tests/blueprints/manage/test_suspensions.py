@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.blueprints.accounts.services import load_session_user
+from portal.blueprints.accounts.services import load_session_user, start_sign_in
 from portal.blueprints.manage import suspensions
 from portal.blueprints.manage.errors import ModerationError
 from portal.core.db import utcnow
@@ -28,9 +28,11 @@ def test_a_suspension_is_recorded_on_the_person_and_in_the_history(session, memb
 
 
 def test_a_suspension_ends_the_persons_sessions(session, member, manager):
+    start_sign_in(session, member, timedelta(days=1))
     cookie_id = member.get_id()
     suspend(session, member, manager)
     assert load_session_user(session, cookie_id) is None
+    start_sign_in(session, member, timedelta(days=1))
     assert load_session_user(session, member.get_id()) == member
 
 
