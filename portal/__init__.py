@@ -113,7 +113,11 @@ def register_templates(app: Flask) -> None:
                 ("pref-high-contrast", user.high_contrast),
                 ("pref-large-text", user.large_text),
             ) if on]
-        return {"preference_classes": " ".join(classes), "low_data": bool(user and user.low_data)}
+        low_data = bool(user and user.low_data)
+        # Pictures come from other sites, which learn who reads: only for people who chose them.
+        remote_images = bool(user and user.show_remote_images) and not low_data
+        return {"preference_classes": " ".join(classes), "low_data": low_data,
+                "images_as_links": not remote_images}
 
 
 def register_cli(app: Flask) -> None:

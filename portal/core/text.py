@@ -32,14 +32,16 @@ def _demote_headings(html: str, top: int) -> str:
 
 
 def _images_as_links(html: str) -> str:
-    """Low-data mode: an image becomes a link to it, named by its alt text."""
+    """An image becomes a link to it, named by its alt text."""
 
     def as_link(match: re.Match) -> str:
         tag = match.group(0)
         src = re.search(r'src="([^"]*)"', tag)
         alt = re.search(r'alt="([^"]*)"', tag)
         label = alt.group(1) if alt and alt.group(1) else "an image"
-        return f'<a href="{src.group(1) if src else "#"}" rel="nofollow ugc noopener">Image: {label}</a>'
+        if src is None:  # its address was not one we allow: only the words are left
+            return f"Image: {label}"
+        return f'<a href="{src.group(1)}" rel="nofollow ugc noopener">Image: {label}</a>'
 
     return re.sub(r"<img\b[^>]*>", as_link, html)
 
@@ -48,10 +50,11 @@ def _drop_images_without_alt(html: str) -> str:
     return re.sub(r'<img\b(?![^>]*\balt="[^"]*[^"\s][^"]*")[^>]*>', "", html)
 
 
-def render_markdown(source: str, *, heading_level: int = 3, low_data: bool = False) -> Markup:
+def render_markdown(source: str, *, heading_level: int = 3, images_as_links: bool = True) -> Markup:
     """Markdown to safe HTML: no raw HTML, links http/https/mailto only and marked as
-    user content, headings demoted below ``heading_level`` - 1, images only with alt text
-    (and as links in low-data mode)."""
+    user content, headings demoted below ``heading_level`` - 1, images only with alt text,
+    and as links unless ``images_as_links`` is False (every image is on another site, which
+    would learn who reads: a reader's choice)."""
     raw = _markdown.render(source or "")
     clean = nh3.clean(
         raw,
@@ -62,7 +65,7 @@ def render_markdown(source: str, *, heading_level: int = 3, low_data: bool = Fal
     )
     clean = _demote_headings(clean, heading_level)
     clean = _drop_images_without_alt(clean)
-    if low_data:
+    if images_as_links:
         clean = _images_as_links(clean)
     return Markup(clean)
 

@@ -32,19 +32,21 @@ def _before() -> str:
 
 
 def _add_people(engine) -> None:
-    """Insert PEOPLE, with the model's defaults for everything else: 0006 leaves
-    ``user_account`` alone, so the revision before it has the model's columns."""
+    """Insert PEOPLE into ``user_account`` as it is at the revision before 0006 (later
+    revisions may add columns), with the model's defaults for everything else."""
+    table = sa.Table("user_account", sa.MetaData(), autoload_with=engine)
+    defaults = {}
+    for column in table.columns:
+        default = getattr(User.__table__.columns.get(column.name), "default", None)
+        if default is not None:
+            defaults[column.name] = default.arg(None) if default.is_callable else default.arg
     with engine.begin() as connection:
         for email, participation, confirmed, deleted in PEOPLE:
-            connection.execute(
-                User.__table__.insert().values(
-                    email=email,
-                    display_name=email.split("@")[0],
-                    participation=participation,
-                    email_verified_at=NOW if confirmed else None,
-                    deleted_at=NOW if deleted else None,
-                )
-            )
+            connection.execute(table.insert().values({
+                **defaults, "email": email, "display_name": email.split("@")[0],
+                "participation": participation, "email_verified_at": NOW if confirmed else None,
+                "deleted_at": NOW if deleted else None,
+            }))
 
 
 def _people(engine) -> list[tuple[str, str]]:

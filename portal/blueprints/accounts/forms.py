@@ -178,6 +178,7 @@ class PreferencesForm(PortalForm):
     high_contrast = BooleanField("Higher contrast")
     large_text = BooleanField("Larger text")
     low_data = BooleanField("Low-data mode: no images or embeds, the smallest pages")
+    show_remote_images = BooleanField("Show pictures from other websites in posts")
     plain_text_email = BooleanField("Plain-text email only")
 
 

@@ -63,6 +63,7 @@ class User(Base):
     high_contrast: Mapped[bool] = mapped_column(default=False)
     large_text: Mapped[bool] = mapped_column(default=False)
     low_data: Mapped[bool] = mapped_column(default=False)
+    show_remote_images: Mapped[bool] = mapped_column(default=False)
     plain_text_email: Mapped[bool] = mapped_column(default=False)
 
     # Loaded with the signed-in person (``load_session_user``); lazily for anyone else.

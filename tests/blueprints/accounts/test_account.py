@@ -80,14 +80,14 @@ def test_preferences_apply_to_every_page(signed_in, session, member):
     signed_in.get("/account/preferences")
     signed_in.submit(
         {"reduced_motion": True, "high_contrast": True, "large_text": True, "low_data": True,
-         "plain_text_email": True},
+         "show_remote_images": True, "plain_text_email": True},
         button="Save preferences",
     )
     assert "Your preferences have been saved." in signed_in.html
     assert 'class="pref-reduced-motion pref-high-contrast pref-large-text"' in signed_in.html
     session.expire_all()
     saved = session.get(User, member.id)
-    assert saved.low_data and saved.plain_text_email
+    assert saved.low_data and saved.plain_text_email and saved.show_remote_images
 
 
 def test_preferences_with_htmx_return_the_form_and_an_announcement(signed_in):

@@ -1,5 +1,6 @@
 """What a post's Markdown becomes on the page: the outline kept, links marked as user
-content, images only with alt text, and links instead of images in low-data mode."""
+content, images only with alt text, and links instead of images unless the reader chose
+pictures from other sites (and never in low-data mode)."""
 
 from __future__ import annotations
 
@@ -47,16 +48,19 @@ def test_links_are_kept_only_for_web_and_mail_and_marked_as_user_content(browser
     assert "javascript:" not in " ".join(str(a.attrs) for a in anchors)
 
 
-def test_images_are_shown_only_with_alt_text(browser, session, category):
+def test_images_are_shown_only_with_alt_text_to_readers_who_chose_them(browser, session, category):
     page = _thread_page(browser, session, category,
                         "![A chart of mentoring hours](https://example.org/chart.png)\n\n"
-                        "![](https://example.org/no-alt.png)\n\n![ ](https://example.org/blank-alt.png)")
+                        "![](https://example.org/no-alt.png)\n\n![ ](https://example.org/blank-alt.png)",
+                        reader=make_person(session, show_remote_images=True))
     images = [e.attrs for e in elements(_user_content(page)) if e.tag == "img"]
     assert images == [{"src": "https://example.org/chart.png", "alt": "A chart of mentoring hours"}]
 
 
-def test_low_data_mode_shows_a_link_instead_of_an_image(browser, session, category):
-    reader = make_person(session, low_data=True)
+@pytest.mark.parametrize("choices", [{}, {"low_data": True, "show_remote_images": True}],
+                         ids=["not chosen", "low-data mode wins"])
+def test_without_choosing_pictures_a_reader_gets_a_link_instead(browser, session, category, choices):
+    reader = make_person(session, **choices)
     page = _thread_page(browser, session, category,
                         "![A chart of mentoring hours](https://example.org/chart.png)\n\n"
                         "![](https://example.org/no-alt.png)", reader=reader)
