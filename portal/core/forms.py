@@ -84,11 +84,16 @@ class TypedText:
 
 
 class PortalForm(FlaskForm):
-    """Every form of the portal: each text field a person types in follows ``TypedText``."""
+    """Every form of the portal: each text field a person types in follows ``TypedText``,
+    and a text field missing from a post counts as empty."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             field = DefaultMeta.bind_field(self, form, unbound_field, options)
+            if isinstance(field, StringField) and field.default is None:
+                # A text field left out of a post (not only left empty) is empty text, not
+                # None, which no text column accepts.
+                field.default = ""
             if isinstance(field, StringField) and not isinstance(field, (PasswordField, HiddenField)):
                 single_line = not isinstance(field, TextAreaField)
                 field.validators = [TypedText(single_line), *field.validators]

@@ -81,9 +81,11 @@ def has_control_characters(text: str) -> bool:
 
 
 def refuse_control_characters_in_the_address() -> None:
-    """A query parameter (a filter, a search) with a control character is a bad request,
-    answered once here for every route rather than as an error deep in a query."""
-    if any(has_control_characters(k) or has_control_characters(v) for k, v in request.args.items(multi=True)):
+    """An address whose path (a slug) or query (a filter, a search) has a control character
+    is a bad request, answered once here for every route rather than as an error deep in a
+    query."""
+    parameters = (part for pair in request.args.items(multi=True) for part in pair)
+    if has_control_characters(request.path) or any(has_control_characters(p) for p in parameters):
         log_denial("control-characters")
         abort(400)
 

@@ -57,3 +57,9 @@ def test_every_text_field_in_every_form_gets_the_rule_once(app):
     with app.test_request_context(method="POST"):
         form = Sample(formdata=MultiDict())
         assert [type(v).__name__ for v in form.name.validators].count("TypedText") == 1
+
+
+def test_a_text_field_left_out_of_a_post_is_empty_text(app):
+    with app.test_request_context(method="POST"):
+        form = Sample(formdata=MultiDict({"name": "Ada"}))
+        assert form.story.data == "" and form.name.data == "Ada"

@@ -159,7 +159,7 @@ def test_sign_in_with_a_malformed_next_address_goes_home(browser, session, targe
 
 @pytest.mark.parametrize("path", [
     "/events/?topic=%00", "/events/?format=a%00b", "/forums/search?q=mentor%00", "/forums/?x%01=1",
-    "/events/past?page=%1b",
+    "/events/past?page=%1b", "/forums/c/intro%00ductions/", "/forums/c/%00/feed.atom",
 ])
 def test_a_control_character_in_the_address_is_a_bad_request(client, path):
     response = client.get(path)

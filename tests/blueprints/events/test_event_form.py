@@ -14,7 +14,7 @@ from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.events.factories import make_event
 from tests.blueprints.events.support import future_form
-from tests.helpers import text_of
+from tests.helpers import csrf_token, text_of
 
 YESTERDAY = (utcnow() - timedelta(days=1)).date().isoformat()
 
@@ -211,3 +211,18 @@ def test_a_time_the_clocks_pass_twice_means_the_first_passing(creating, session)
     assert response.status_code == 303
     event = session.scalar(select(Event))
     assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC), "01:30 BST, before the clocks go back"
+
+
+@pytest.mark.parametrize("left_out", [("description",), ("agenda",), ("description", "agenda", "access_notes")])
+def test_an_edit_posted_without_its_optional_text_fields_saves_them_empty(browser, session, manager, host,
+                                                                           left_out):
+    sign_in(browser, manager)
+    browser.get("/events/new")
+    browser.submit(future_form(), button="Save event")
+    event = session.scalar(select(Event))
+    answers = {k: v for k, v in future_form().items() if k not in left_out}
+    response = browser.client.post(f"/events/{event.id}/edit",
+                                   data={**answers, "csrf_token": csrf_token(browser, f"/events/{event.id}/edit")})
+    assert response.status_code == 303
+    session.refresh(event)
+    assert all(getattr(event, name) == "" for name in left_out)
