@@ -8,6 +8,7 @@ from wtforms.validators import ValidationError
 
 from portal.blueprints.forums.models import Audience, Category, Post, Thread
 from portal.core.forms import Choice, MaxLength, PortalForm, Required, strip
+from portal.core.routing import parse_whole
 
 POSITION_MAX = 1000
 
@@ -92,8 +93,8 @@ class CategoryForm(PortalForm):
     def validate_position(self, field) -> None:
         if not field.data:
             return
-        # isdigit() alone lets through "²" (int() refuses it) and numbers too big to store.
-        if not field.data.lstrip("-").isdigit() or not field.data.lstrip("-").isascii():
+        digits = field.data.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):  # "²" is a digit to Python, not a number
             raise ValidationError("Enter the position as a whole number, like 3")
-        if abs(int(field.data)) > POSITION_MAX:
+        if parse_whole(digits, POSITION_MAX) is None:  # also 5,000 digits, which int() refuses
             raise ValidationError(f"Enter a position from -{POSITION_MAX} to {POSITION_MAX}")

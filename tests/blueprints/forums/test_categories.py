@@ -71,6 +71,8 @@ def test_editing_a_category_restricts_it_to_mentors(app, browser, session, categ
     ({"position": "-"}, "position", "Enter the position as a whole number, like 3"),
     ({"position": "²"}, "position", "Enter the position as a whole number, like 3"),
     ({"position": "99999999999999999999"}, "position", "Enter a position from -1000 to 1000"),
+    ({"position": "9" * 5000}, "position", "Enter a position from -1000 to 1000"),
+    ({"position": "-" + "9" * 5000}, "position", "Enter a position from -1000 to 1000"),
     ({"position": "-1001"}, "position", "Enter a position from -1000 to 1000"),
     ({"audience": None}, "audience", "Choose who can see the category"),
 ])
