@@ -25,9 +25,8 @@ from portal.blueprints.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from portal.core.db import utcnow
+from portal.core.db import column_length, utcnow
 from portal.core.features import NotificationKind, registry
-from portal.core.forms import column_length
 from portal.core.mail import Attachment, OutboxMessage, external_url, queue_email
 from portal.core.pagination import Page, paginate
 
