@@ -225,7 +225,8 @@ def _event_data(form: EventForm, is_new: bool) -> services.EventData | None:
             form.start_date.errors.append("The start must be in the future")
         if deadline and deadline > starts:
             form.deadline_date.errors.append("The reply-by date must be before the start")
-    hosts, unknown = _hosts(db.session, form.hosts.data or "")
+    # Addresses the form already refused (a NUL, say) never reach a query.
+    hosts, unknown = _hosts(db.session, form.hosts.data or "") if not form.hosts.errors else ([], [])
     if unknown:
         form.hosts.errors.append(f"No member has the email address {', '.join(unknown)}")
     if any(f.errors for f in form) or not moments:
