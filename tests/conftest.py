@@ -16,7 +16,10 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app, schema
 from portal.blueprints.accounts import passwords
+from portal.core.permissions import Role
 from portal.extensions import db, limiter
+from tests.blueprints.accounts.factories import approve_mentor
+from tests.blueprints.forums.factories import make_category, make_person
 from tests.helpers import Browser, PortalTestClient, test_settings
 from tests.live import live_server  # noqa: F401 (a fixture for every test that needs a live server)
 
@@ -95,6 +98,45 @@ def client(app):
 def browser(client):
     """A test client that fills in and submits the real forms on each page."""
     return Browser(client)
+
+
+# The people in most stories, shared by every feature's tests: verified accounts a month old
+# (so the forums' new-account limits do not apply), one of each role.
+
+
+@pytest.fixture
+def member(session):
+    return make_person(session, display_name="Mo Member", email="mo@example.org")
+
+
+@pytest.fixture
+def other(session):
+    return make_person(session, display_name="Olu Other", email="olu@example.org")
+
+
+@pytest.fixture
+def mentor(session):
+    """An approved mentor (ticking "mentor" in a profile grants nothing)."""
+    person = make_person(session, display_name="Meg Mentor", email="meg@example.org",
+                         participation="mentor")
+    approve_mentor(session, person)
+    return person
+
+
+@pytest.fixture
+def manager(session):
+    return make_person(session, display_name="Mia Manager", email="mia@example.org", role=Role.MANAGER)
+
+
+@pytest.fixture
+def admin(session):
+    return make_person(session, display_name="Ada Admin", email="ada@example.org", role=Role.ADMIN)
+
+
+@pytest.fixture
+def category(session):
+    """An open forum category, where the forums, notification and moderation stories happen."""
+    return make_category(session, name="Finding a mentor", description="Matching and first meetings.")
 
 
 @pytest.fixture

@@ -167,9 +167,7 @@ def approve(
 ) -> MentorDecision:
     """Make the person who asked a mentor. ``tell=False`` (demo data) emails nobody."""
     now = now or utcnow()
-    _check_decider(request.user, manager, "decision")
-    if not _close(session, request, RequestStatus.APPROVED, now):
-        raise _no_longer_pending(session, request)
+    _decide(session, request, manager, RequestStatus.APPROVED, now)
     request.user.mentorship = Mentor(since=now, approved_by_id=manager.id)
     return _record(session, request.user, Outcome.APPROVED, manager, "", now, request, tell)
 
@@ -185,9 +183,7 @@ def decline(
     """Turn the request down; the reason is required, and the member reads it."""
     now = now or utcnow()
     reason = _required_reason(reason, request.user, "declining")
-    _check_decider(request.user, manager, "decision")
-    if not _close(session, request, RequestStatus.DECLINED, now):
-        raise _no_longer_pending(session, request)
+    _decide(session, request, manager, RequestStatus.DECLINED, now)
     return _record(session, request.user, Outcome.DECLINED, manager, reason, now, request, tell)
 
 
@@ -210,6 +206,16 @@ def remove(
             "reason", f"{person.display_name} is not a mentor, so there is nothing to remove"
         )
     return _record(session, person, Outcome.REMOVED, manager, reason, now, None, tell)
+
+
+def _decide(
+    session: Session, request: MentorRequest, manager: User, status: RequestStatus, now: datetime
+) -> None:
+    """Close a pending ``request`` with ``status`` on ``manager``'s say-so, or raise
+    ``MentorError`` when they may not decide it or someone else already has."""
+    _check_decider(request.user, manager, "decision")
+    if not _close(session, request, status, now):
+        raise _no_longer_pending(session, request)
 
 
 def _required_reason(reason: str, person: User, doing: str) -> str:

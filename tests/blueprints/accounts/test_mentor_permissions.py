@@ -3,12 +3,11 @@ with a pending request, approved mentor, community manager, admin."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from portal.core.permissions import Role
 from tests.blueprints.accounts.factories import make_mentor, make_mentor_request, make_user, sign_in
+from tests.permissions import assert_matrix, covered_routes, make_viewer, served_routes
 
 ROLES = ["signed out", "unverified", "member", "pending", "mentor", "manager", "admin"]
 MANAGERS_ONLY = [302, 403, 403, 403, 403, 200, 200]
@@ -65,55 +64,22 @@ ROUTES = [
 ]
 
 
-def _viewer(session, role: str):
-    if role == "signed out":
-        return None
-    if role == "unverified":
-        return make_user(session, verified=False, participation="mentor")
-    if role == "pending":
-        return make_mentor_request(session).user
-    if role == "mentor":
-        return make_mentor(session)
-    return make_user(
-        session, role={"member": Role.MEMBER, "manager": Role.MANAGER, "admin": Role.ADMIN}[role]
-    )
-
-
-def _token(browser) -> str:
-    page = browser.client.get("/").get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_what_it_may_on_every_mentoring_route(browser, session, role):
     ids = {"request": make_mentor_request(session).id, "person": make_mentor(session).id}
-    viewer = _viewer(session, role)
+    viewer = make_viewer(
+        session,
+        role,
+        unverified=lambda: make_user(session, verified=False, participation="mentor"),
+        pending=lambda: make_mentor_request(session).user,
+        mentor=lambda: make_mentor(session),
+    )
     session.commit()
-    if viewer is not None:
-        sign_in(browser, viewer)
-    token = _token(browser)
-    got, expected = {}, {}
-    for _endpoint, method, path, data, statuses in ROUTES:
-        url = path.format(**ids)
-        label = f"{method} {path}"
-        if method == "GET":
-            response = browser.client.get(url)
-        else:
-            response = browser.client.post(url, data={"csrf_token": token, **data})
-        got[label] = response.status_code
-        expected[label] = statuses[ROLES.index(role)]
-    assert got == expected
+    assert_matrix(browser, viewer, ROUTES, ROLES.index(role), ids)
 
 
 def test_every_mentoring_route_is_in_the_matrix(app):
-    covered = {(endpoint, method) for endpoint, method, *_ in ROUTES}
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if "mentor" in rule.endpoint
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes == covered
+    assert served_routes(app, lambda endpoint: "mentor" in endpoint) == covered_routes(ROUTES)
 
 
 def test_changes_without_the_form_token_are_refused(browser, session):

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 
 from portal.blueprints.events import services
 from portal.blueprints.events.models import Answer, EventStatus, Rsvp
-from portal.core.permissions import Role
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.blueprints.events.factories import make_event
+from tests.permissions import assert_matrix, covered_routes, make_viewer, served_routes
 
 ROLES = ["signed out", "unverified", "member", "host", "manager", "admin"]
 
@@ -56,24 +55,6 @@ ROUTES = [
 ]
 
 
-def _viewer(session, role: str, host):
-    if role == "signed out":
-        return None
-    if role == "host":
-        return host
-    if role == "unverified":
-        return make_user(session, verified=False)
-    return make_user(session, role={"member": Role.MEMBER, "manager": Role.MANAGER, "admin": Role.ADMIN}[role])
-
-
-def _token(browser) -> str:
-    for url in ("/events/", "/sign-in"):
-        found = re.search(r'name="csrf_token" value="([^"]+)"', browser.client.get(url).get_data(as_text=True))
-        if found:
-            return found.group(1)
-    raise AssertionError("no page offered a CSRF token")
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_what_it_may_on_every_route(browser, session, role):
     host = make_user(session, display_name="Hana Host")
@@ -81,26 +62,16 @@ def test_each_role_gets_what_it_may_on_every_route(browser, session, role):
     draft = make_event(session, hosts=[host], status=EventStatus.DRAFT)
     past = make_event(session, hosts=[host], starts_in=-timedelta(hours=3))
     ids = {"event": event.id, "draft": draft.id, "past": past.id, "token": services.regenerate_feed(session, host)}
-    viewer = _viewer(session, role, host)
-    if viewer is not None:
-        sign_in(browser, viewer)
-    token = _token(browser)
-    got, expected = {}, {}
-    for endpoint, method, path, data, statuses in ROUTES:
-        url = path.format(**ids)
-        label = f"{method} {url}" + (" (attended)" if data == "attendee" else "")
-        if data == "attendee":
-            if viewer is None or not viewer.is_verified:
-                got[label], expected[label] = "skipped", "skipped"
-                continue
-            services.find_rsvp(session, past, viewer) or _went(session, past, viewer)
-        if method == "GET":
-            response = browser.client.get(url)
-        else:
-            response = browser.client.post(url, data={"csrf_token": token, **(data if isinstance(data, dict) else {})})
-        got[label] = response.status_code
-        expected[label] = statuses[ROLES.index(role)]
-    assert got == expected
+    viewer = make_viewer(session, role, host=lambda: host)
+
+    def attended(_name: str) -> bool:
+        """Only a verified viewer can have gone to the past event."""
+        if viewer is None or not viewer.is_verified:
+            return False
+        services.find_rsvp(session, past, viewer) or _went(session, past, viewer)
+        return True
+
+    assert_matrix(browser, viewer, ROUTES, ROLES.index(role), ids, token_page="/events/", arrange=attended)
 
 
 def _went(session, event, user):
@@ -109,13 +80,7 @@ def _went(session, event, user):
 
 
 def test_every_events_route_is_in_the_matrix(app):
-    covered = {(endpoint, method) for endpoint, method, *_ in ROUTES}
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules() if rule.endpoint.startswith("events.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes - covered == set()
+    assert served_routes(app, lambda endpoint: endpoint.startswith("events.")) - covered_routes(ROUTES) == set()
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_and_back(client, session, host):

@@ -3,14 +3,13 @@ signed out, unverified, member (a mentee), mentor (approved), manager, admin."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from portal.blueprints.forums.models import Audience
 from portal.core.permissions import Role
-from tests.blueprints.accounts.factories import approve_mentor, make_user, sign_in
+from tests.blueprints.accounts.factories import approve_mentor, sign_in
 from tests.blueprints.forums.factories import make_category, make_person, make_thread
+from tests.permissions import assert_matrix, covered_routes, make_viewer, served_routes
 
 ROLES = ["signed out", "unverified", "member", "mentor", "manager", "admin"]
 ALL = [200] * 6
@@ -76,21 +75,10 @@ ROUTES = [
 ]
 
 
-def _viewer(session, role: str):
-    if role == "signed out":
-        return None
-    if role == "unverified":
-        return make_user(session, verified=False)
-    if role == "mentor":
-        person = make_person(session, participation="mentor")
-        approve_mentor(session, person)
-        return person
-    return make_person(session, role={"member": Role.MEMBER, "manager": Role.MANAGER, "admin": Role.ADMIN}[role])
-
-
-def _token(browser) -> str:
-    page = browser.client.get("/forums/").get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+def _approved_mentor(session):
+    person = make_person(session, participation="mentor")
+    approve_mentor(session, person)
+    return person
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -102,7 +90,7 @@ def test_each_role_gets_what_it_may_on_every_route(browser, session, role):
     thread = make_thread(session, open_, author)
     lounge_thread = make_thread(session, lounge, author)
     office_thread = make_thread(session, office, author)
-    viewer = _viewer(session, role)
+    viewer = make_viewer(session, role, mentor=lambda: _approved_mentor(session))
     mine = make_thread(session, open_, viewer or author, title="Mine")
     ids = {
         "open": open_.slug, "lounge": lounge.slug, "office": office.slug, "open_id": open_.id,
@@ -111,31 +99,11 @@ def test_each_role_gets_what_it_may_on_every_route(browser, session, role):
         "office_post": office_thread.last_post_id, "mine": mine.last_post_id,
     }
     session.commit()
-    if viewer is not None:
-        sign_in(browser, viewer)
-    token = _token(browser)
-    got, expected = {}, {}
-    for _endpoint, method, path, data, statuses in ROUTES:
-        url = path.format(**ids)
-        label = f"{method} {path}"
-        if method == "GET":
-            response = browser.client.get(url)
-        else:
-            response = browser.client.post(url, data={"csrf_token": token, **data})
-        got[label] = response.status_code
-        expected[label] = statuses[ROLES.index(role)]
-    assert got == expected
+    assert_matrix(browser, viewer, ROUTES, ROLES.index(role), ids, token_page="/forums/")
 
 
 def test_every_forums_route_is_in_the_matrix(app):
-    covered = {(endpoint, method) for endpoint, method, *_ in ROUTES}
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("forums.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes - covered == set()
+    assert served_routes(app, lambda endpoint: endpoint.startswith("forums.")) - covered_routes(ROUTES) == set()
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_and_back(client, session, category):

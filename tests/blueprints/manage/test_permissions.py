@@ -3,16 +3,16 @@ suspended member, community manager, admin."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from portal.blueprints.manage.models import Report, Suspension
 from portal.core.permissions import Role
-from tests.blueprints.accounts.factories import make_user, sign_in
+from tests.blueprints.accounts.factories import sign_in
 from tests.blueprints.forums.factories import make_person
 from tests.blueprints.manage.factories import reported_post, suspend
+from tests.helpers import csrf_token
+from tests.permissions import assert_matrix, covered_routes, make_viewer, served_routes
 
 ROLES = ["signed out", "unverified", "member", "suspended", "manager", "admin"]
 MODERATORS_ONLY = [302, 403, 403, 403, 200, 200]
@@ -36,20 +36,10 @@ ROUTES = [
 ]
 
 
-def _viewer(session, role: str, moderator):
-    if role == "signed out":
-        return None
-    if role == "unverified":
-        return make_user(session, verified=False)
-    person = make_person(session, role={"manager": Role.MANAGER, "admin": Role.ADMIN}.get(role, Role.MEMBER))
-    if role == "suspended":
-        suspend(session, person, moderator)
+def _suspended_member(session, moderator):
+    person = make_person(session)
+    suspend(session, person, moderator)
     return person
-
-
-def _token(browser) -> str:
-    page = browser.client.get("/forums/").get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -57,21 +47,10 @@ def test_each_role_gets_what_it_may_on_every_route(browser, session, category, r
     moderator = make_person(session, role=Role.MANAGER)
     post = reported_post(session, category)
     suspension = suspend(session, make_person(session), moderator)
-    viewer = _viewer(session, role, moderator)
+    viewer = make_viewer(session, role, suspended=lambda: _suspended_member(session, moderator))
     session.commit()
-    if viewer is not None:
-        sign_in(browser, viewer)
-    token = _token(browser)
-    got, expected = {}, {}
-    for _endpoint, method, path, data, statuses in ROUTES:
-        url = path.format(post=post.id, suspension=suspension.id)
-        if method == "GET":
-            response = browser.client.get(url)
-        else:
-            response = browser.client.post(url, data={"csrf_token": token, **data})
-        got[f"{method} {path}"] = response.status_code
-        expected[f"{method} {path}"] = statuses[ROLES.index(role)]
-    assert got == expected
+    assert_matrix(browser, viewer, ROUTES, ROLES.index(role), {"post": post.id, "suspension": suspension.id},
+                  token_page="/forums/")
     allowed = role in ("manager", "admin")
     session.expire_all()
     assert (session.get(Suspension, suspension.id).lifted_at is not None) == allowed
@@ -79,14 +58,8 @@ def test_each_role_gets_what_it_may_on_every_route(browser, session, category, r
 
 
 def test_every_moderation_route_is_in_the_matrix(app):
-    covered = {(endpoint, method) for endpoint, method, *_ in ROUTES}
-    routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint in ("manage.queue", "manage.moderate", "manage.suspensions", "manage.lift", "manage.report")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes == covered
+    moderation = ("manage.queue", "manage.moderate", "manage.suspensions", "manage.lift", "manage.report")
+    assert served_routes(app, lambda endpoint: endpoint in moderation) == covered_routes(ROUTES)
 
 
 def test_members_cannot_decide_or_lift_with_a_complete_form(browser, session, category, member, manager):
@@ -94,7 +67,7 @@ def test_members_cannot_decide_or_lift_with_a_complete_form(browser, session, ca
     suspension = suspend(session, make_person(session), manager)
     session.commit()
     sign_in(browser, member)
-    token = _token(browser)
+    token = csrf_token(browser)
     prefix = f"forums-post-{post.id}-"
     assert browser.client.post(f"/manage/moderation/forums.post/{post.id}", data={
         "csrf_token": token, prefix + "action": "hide", prefix + "reason": "Mine now"}).status_code == 403
