@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app portal
 VENDOR := portal/static/vendor
 
-.PHONY: run test a11y unit install install-test frontend browser db clean
+.PHONY: run test a11y sr unit install install-test frontend browser screenreader db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,13 +56,33 @@ browser:
 		fi; \
 	fi
 
-install-test: $(VENV)/.installed-test frontend browser
+# GNOME Orca and what it needs to run without a desktop (a virtual X server, D-Bus, the
+# AT-SPI registry, xdotool for real key events), for the screen-reader tests. Orca runs under
+# the system python3, so its modules come from Debian, not the venv.
+SCREENREADER_PACKAGES := orca xvfb at-spi2-core dbus dbus-x11 xdotool python3-pyatspi
+screenreader:
+	@if ! dpkg-query -s $(SCREENREADER_PACKAGES) >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREENREADER_PACKAGES); \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREENREADER_PACKAGES); \
+		else \
+			echo "*** the screen-reader packages are missing and cannot be installed as this user;"; \
+			echo "*** run: sudo apt-get install $(SCREENREADER_PACKAGES)"; exit 1; \
+		fi; \
+	fi
+
+install-test: $(VENV)/.installed-test frontend browser screenreader
 
 unit: install-test
 	$(BIN)/pytest tests
 
 a11y: install-test
 	$(BIN)/pytest a11y
+
+# Only the tests that drive GNOME Orca (see a11y/screenreader.py).
+sr: install-test
+	$(BIN)/pytest a11y -m screenreader
 
 test: install-test
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
