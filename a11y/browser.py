@@ -2,14 +2,16 @@
 
 Variants: ``javascript`` (as most people browse), ``no-javascript`` (scripts
 switched off in Blink) and ``htmx-blocked`` (only the htmx file fails to load,
-as on a flaky connection). Each starts with a fresh profile directory.
+as on a flaky connection), all headless; and ``screen-reader``, shown on the
+screen reader's X display with its accessibility tree exposed to Orca (see
+``screenreader``). Each starts with a fresh profile directory.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from selenium import webdriver
@@ -23,7 +25,6 @@ from a11y.server import LivePortal
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = [
-    "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
@@ -33,10 +34,12 @@ FLAGS = [
     "--no-first-run",
     "--window-size=1280,900",
 ]
+HEADLESS = "--headless=new"
 VARIANT_FLAGS = {
-    "javascript": [],
-    "no-javascript": ["--blink-settings=scriptEnabled=false"],
-    "htmx-blocked": [],
+    "javascript": [HEADLESS],
+    "no-javascript": [HEADLESS, "--blink-settings=scriptEnabled=false"],
+    "htmx-blocked": [HEADLESS],
+    "screen-reader": ["--force-renderer-accessibility"],
 }
 BLOCKED = {"htmx-blocked": ["*htmx.min.js*"]}
 COOKIE_FIELDS = ("name", "value", "domain", "path", "secure", "httpOnly", "sameSite", "expires")
@@ -68,9 +71,12 @@ class Navigation:
 
 
 class Chromium:
-    """One Chromium and its driver, talking to ``portal``; signs in each role once."""
+    """One Chromium and its driver, talking to ``portal``; signs in each role once.
+    ``environment`` replaces the driver's and so the browser's (the screen reader's X
+    display and D-Bus); by default they inherit ours."""
 
-    def __init__(self, portal: LivePortal, variant: str) -> None:
+    def __init__(self, portal: LivePortal, variant: str,
+                 environment: Mapping[str, str] | None = None) -> None:
         self.portal = portal
         self.variant = variant
         self.profile = tempfile.mkdtemp(prefix="a11y-chromium-")
@@ -78,7 +84,7 @@ class Chromium:
         options.binary_location = CHROMIUM
         for flag in FLAGS + VARIANT_FLAGS[variant] + [f"--user-data-dir={self.profile}"]:
             options.add_argument(flag)
-        self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+        self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER, env=environment))
         self.driver.set_script_timeout(30)
         self.cdp("Network.enable")
         if variant in BLOCKED:
