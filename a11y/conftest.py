@@ -1,4 +1,5 @@
-"""Fixtures for the WCAG suite: one live portal, one Chromium per variant, one report.
+"""Fixtures for the WCAG suite: one live portal, one Chromium per variant, one screen
+reader, one report.
 
 Everything is session-scoped so the suite pays for a server, a browser and a
 sign-in per role once; checks then batch on each page load.
@@ -10,7 +11,10 @@ import pytest
 
 from a11y.browser import Chromium
 from a11y.report import Report
+from a11y.screenreader import ScreenReader
 from a11y.server import LivePortal
+
+TRANSCRIPT_FROM = pytest.StashKey[int]()
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +47,26 @@ def report():
     yield collected
     if collected.entries:
         collected.write()
+
+
+@pytest.fixture(scope="session")
+def screen_reader(portal):
+    """GNOME Orca with Chromium on a private display (see ``screenreader``), started once."""
+    reader = ScreenReader(portal)
+    yield reader
+    reader.stop()
+
+
+@pytest.fixture
+def sr(screen_reader, request):
+    """The session's screen reader; if the test fails, its report shows what Orca said during it."""
+    request.node.stash[TRANSCRIPT_FROM] = screen_reader.mark()
+    return screen_reader
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and TRANSCRIPT_FROM in item.stash:
+        report.sections.append(("What Orca said", item.funcargs["sr"].render(item.stash[TRANSCRIPT_FROM])))
+    return report

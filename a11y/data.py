@@ -146,6 +146,16 @@ def event_id(session: Session, key: str) -> int:
     return session.scalar(select(Event.id).where(Event.title == EVENTS[key]))
 
 
+def forget_reply(session: Session, key: str, role: str) -> None:
+    """Undo a reply a test sent: ``role`` has not answered event ``key``."""
+    event = session.scalar(select(Event).where(Event.title == EVENTS[key]))
+    reply = event_services.find_rsvp(session, event, user(session, role))
+    if reply is not None:
+        event.going_count -= reply.answer == Answer.GOING.value
+        session.delete(reply)
+        session.flush()
+
+
 def event_month(session: Session, key: str) -> date:
     starts = session.scalar(select(Event.starts_at).where(Event.title == EVENTS[key]))
     return starts.astimezone(zone("Europe/London")).date()
