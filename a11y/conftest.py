@@ -11,6 +11,7 @@ import pytest
 from a11y.browser import Chromium
 from a11y.report import Report
 from a11y.server import LivePortal
+from a11y.validator import Validator
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +35,14 @@ def plain_browser(request, portal):
     browser = Chromium(portal, request.param)
     yield browser
     browser.quit()
+
+
+@pytest.fixture(scope="session")
+def validator():
+    """The Nu Html Checker, for the markup of every page state."""
+    checker = Validator()
+    yield checker
+    checker.stop()
 
 
 @pytest.fixture(scope="session")
