@@ -72,6 +72,18 @@
     }
   });
 
+  // main can take focus only while the skip link is used: a permanent tabindex makes
+  // Chromium move focus to main when a screen reader's caret moves inside it, so the
+  // next Tab would start again from main's first link.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.skip-link") : null;
+    var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (!target) { return; }
+    target.setAttribute("tabindex", "-1");
+    target.addEventListener("blur", function () { target.removeAttribute("tabindex"); }, { once: true });
+    target.focus();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }

@@ -97,7 +97,7 @@ def test_preferences_with_htmx_return_the_form_and_an_announcement(signed_in):
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.startswith('<div id="preferences"')
-    assert '<div id="live-region" hx-swap-oob="innerHTML">Your preferences have been saved.</div>' in body
+    assert '<div id="live-region" data-hx-swap-oob="innerHTML">Your preferences have been saved.</div>' in body
 
 
 def test_preferences_lead_to_the_choice_of_notifications(signed_in):
