@@ -84,7 +84,27 @@
     target.focus();
   });
 
+  // Without JavaScript "Menu" is a link that opens the menu by its fragment; with it, a
+  // button that says whether the menu is open.
+  function menuButton() {
+    var link = document.querySelector("[data-menu-toggle]");
+    if (!link) { return; }
+    var header = link.closest("header");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.textContent = link.textContent;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", link.getAttribute("href").slice(1));
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("menu-open");
+      button.setAttribute("aria-expanded", String(open));
+    });
+    link.replaceWith(button);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    menuButton();
     var summary = document.querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }
   });
