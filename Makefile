@@ -43,18 +43,25 @@ run: db
 	@echo "Serving http://$(HOST):$(PORT)/  (mail is written to instance/mail/ unless MAIL_SERVER is set)"
 	PORTAL_ENV_NAME=development PORTAL_BASE_URL=http://$(HOST):$(PORT) PORTAL_MAIL_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Debian's Chromium and its driver, for the browser tests; installed when missing and we may.
-browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+# Debian packages the browser suite drives, installed when missing and we may:
+# $(call debian,<commands that must exist>,<packages that provide them>).
+define debian
+	@if ! { $(foreach command,$(1),command -v $(command) >/dev/null 2>&1 &&) true; }; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); \
 		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); \
 		else \
-			echo "*** chromium and chromium-driver are missing and cannot be installed as this user;"; \
-			echo "*** run: sudo apt-get install chromium chromium-driver"; exit 1; \
+			echo "*** $(2): missing and cannot be installed as this user;"; \
+			echo "*** run: sudo apt-get install $(2)"; exit 1; \
 		fi; \
 	fi
+endef
+
+# Chromium and its driver; Java for the Nu Html Checker (vnu.jar comes from npm).
+browser:
+	$(call debian,chromium chromedriver,chromium chromium-driver)
+	$(call debian,java,default-jre-headless)
 
 # GNOME Orca and what it needs to run without a desktop (a virtual X server, D-Bus, the
 # AT-SPI registry, xdotool for real key events), for the screen-reader tests. Orca runs under

@@ -21,6 +21,7 @@ from html5lib.constants import E as HTML5LIB_ERRORS
 from a11y.browser import Chromium
 from a11y.pages import PageState
 from a11y.server import Exchange
+from a11y.validator import Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,9 +35,7 @@ QUERY_BUDGET = 10  # SQL statements per request
 
 LANDMARKS = ("banner", "main", "contentinfo")
 NAMELESS_ROLES = ("", "generic", "none", "presentation", "StaticText", "InlineTextBox")
-# ``main`` is focusable (tabindex="-1") only as the skip link's target; a unique
-# landmark needs no name, so it is not held to the "every control has a name" rule.
-NOT_CONTROLS = ("RootWebArea", "main")
+NOT_CONTROLS = ("RootWebArea",)
 
 # Nothing when the error summary has focus; otherwise what has.
 FOCUSED_ERROR_SUMMARY = """
@@ -131,7 +130,7 @@ def _property(node: dict, name: str):
 def structure(browser: Chromium, state: PageState) -> list[str]:
     """One banner, main and contentinfo; exactly one h1; no heading level skipped; every
     focusable control with a role and a name; a title, "Error: " first when a form has
-    errors; and then the error summary focused."""
+    errors; and then the error summary focused, each of its links reaching a field."""
     problems = []
     nodes = _ax_nodes_in_order(browser)
     for landmark in LANDMARKS:
@@ -154,6 +153,7 @@ def structure(browser: Chromium, state: PageState) -> list[str]:
             problems.append(f"accessibility tree: a focusable control has role `{_role(node)}` and name "
                             f"\"{_name(node)}\"; give it a proper element or role and a label")
     problems += _title(browser, state)
+    problems += [f"error summary: {link}" for link in browser.js(script("error_links"))]
     return problems
 
 
@@ -176,8 +176,9 @@ def _title(browser: Chromium, state: PageState) -> list[str]:
 # Markup
 
 
-def markup(exchange: Exchange) -> list[str]:
-    """The HTML as sent parses without errors (html5lib) and uses each id once."""
+def markup(exchange: Exchange, validator: Validator) -> list[str]:
+    """The HTML as sent parses without errors (html5lib), uses each id once and is valid
+    (the Nu Html Checker reports no errors)."""
     parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
     document = parser.parse(exchange.text)
     problems = [f"HTML line {line}, column {column}: {HTML5LIB_ERRORS[code] % data}"
@@ -188,7 +189,7 @@ def markup(exchange: Exchange) -> list[str]:
             ids[element.get("id")] = ids.get(element.get("id"), 0) + 1
     problems += [f"HTML: id \"{name}\" is used {count} times; ids must be unique"
                  for name, count in ids.items() if count > 1]
-    return problems
+    return problems + validator.errors(exchange.text)
 
 
 def duplicate_ids(browser: Chromium) -> list[str]:
@@ -351,7 +352,8 @@ def weight(browser: Chromium, exchange: Exchange | None) -> tuple[Figures, list[
 # Everything, on one page load
 
 
-def check_page(browser: Chromium, state: PageState, status: int, exchange: Exchange | None) -> PageResult:
+def check_page(browser: Chromium, validator: Validator, state: PageState, status: int,
+               exchange: Exchange | None) -> PageResult:
     """Every check on the page as loaded for ``state``; the page is left as loaded."""
     result = PageResult(title=browser.driver.title)
     if status != state.status:
@@ -360,7 +362,7 @@ def check_page(browser: Chromium, state: PageState, status: int, exchange: Excha
     if exchange is None:
         result.problems.append("markup: the server recorded no response for this page")
     else:
-        result.problems += markup(exchange)
+        result.problems += markup(exchange, validator)
     violations, result.axe_rules = axe_violations(browser)
     result.problems += violations
     result.figures, over_budget = weight(browser, exchange)

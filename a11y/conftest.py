@@ -13,6 +13,7 @@ from a11y.browser import Chromium
 from a11y.report import Report
 from a11y.screenreader import ScreenReader
 from a11y.server import LivePortal
+from a11y.validator import Validator
 
 TRANSCRIPT_FROM = pytest.StashKey[int]()
 
@@ -38,6 +39,14 @@ def plain_browser(request, portal):
     browser = Chromium(portal, request.param)
     yield browser
     browser.quit()
+
+
+@pytest.fixture(scope="session")
+def validator():
+    """The Nu Html Checker, for the markup of every page state."""
+    checker = Validator()
+    yield checker
+    checker.stop()
 
 
 @pytest.fixture(scope="session")

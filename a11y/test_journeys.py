@@ -93,7 +93,7 @@ def test_register_verify_sign_in_edit_profile_and_preferences_sign_out(plain_bro
                     " && document.documentElement.classList.contains('pref-large-text')"), (
             f"[{b.variant}] the saved preferences are not shown or applied")
 
-        arrive(b, b.click_and_wait(".banner-form button"), "Welcome")
+        arrive(b, b.click_and_wait(".account button"), "Welcome")
         assert "You have signed out." in notice(b), f"[{b.variant}] no sign-out notice: {notice(b)!r}"
         b.forget_role()
 

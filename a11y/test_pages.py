@@ -23,10 +23,10 @@ def load(chromium, portal, state: PageState):
 
 
 @pytest.mark.parametrize("state", all_states(), ids=lambda state: state.id)
-def test_page_state(state, portal, chromium, report):
+def test_page_state(state, portal, chromium, validator, report):
     started = time.monotonic()
     navigation, exchange = load(chromium, portal, state)
-    result = check_page(chromium, state, navigation.status, exchange)
+    result = check_page(chromium, validator, state, navigation.status, exchange)
     report.add(Entry("Pages", state.endpoint, state.name, navigation.url, navigation.status, result.title,
                      result.figures, result.axe_rules, time.monotonic() - started, result.problems))
     assert not result.problems, (

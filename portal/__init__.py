@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config, features
 from portal.core import assets, routing, security
+from portal.core.avatars import avatar_colour, initials
 from portal.core.background import start_thread
 from portal.core.db import is_lock_timeout
 from portal.core.features import Registry
@@ -91,6 +92,8 @@ def register_templates(app: Flask) -> None:
         Permission=Permission,
         time_tag=time_tag,
         event_time_tag=event_time_tag,
+        initials=initials,
+        avatar_colour=avatar_colour,
         site_name=app.config["SITE_NAME"],
     )
     app.jinja_env.filters.update(

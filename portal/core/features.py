@@ -104,6 +104,20 @@ class BackgroundJob:
 
 
 @dataclass(frozen=True)
+class HomePanel:
+    """A section of the start page. ``load(session, user, now)`` returns what ``template``
+    needs (as ``panel``), or None to leave the section out; ``user`` is None for visitors.
+    ``visitors`` and ``members`` say who sees it; sections show in ``order``."""
+
+    name: str
+    template: str
+    load: Callable[[Any, Any, Any], dict | None]
+    order: int
+    visitors: bool = False
+    members: bool = True
+
+
+@dataclass(frozen=True)
 class Feature:
     """Everything one feature adds to the whole. ``demo(session, context)`` loads its
     demo data (``context`` carries what earlier features made, such as "people")
@@ -124,6 +138,7 @@ class Feature:
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     background: tuple[BackgroundJob, ...] = ()
     unsubscribes: Mapping[str, Callable] = field(default_factory=dict)
+    home_panels: tuple[HomePanel, ...] = ()
 
 
 class Registry:
@@ -136,6 +151,17 @@ class Registry:
         self.reportables = _unique((r.kind, r) for f in features for r in f.reportables)
         self.unsubscribes = _unique((scope, fn) for f in features for scope, fn in f.unsubscribes.items())
         self.search_objects = tuple(name for f in features for name in f.search_objects)
+        self.home_panels = sorted((p for f in features for p in f.home_panels), key=lambda p: p.order)
+
+    def home_panels_for(self, session, user, now) -> list[tuple[HomePanel, dict]]:
+        """The start page's sections for ``user`` (None: a visitor) with what each shows."""
+        shown = []
+        for panel in self.home_panels:
+            if (panel.members if user else panel.visitors):
+                data = panel.load(session, user, now)
+                if data is not None:
+                    shown.append((panel, data))
+        return shown
 
 
 def _unique(pairs) -> dict:

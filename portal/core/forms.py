@@ -136,6 +136,11 @@ class Choice(RadioField):
             raise ValidationError(self.message) from error
 
 
+# How a web address field renders: a URL keyboard on phones, but typed as text, because
+# type="url" makes the page invalid HTML whenever a wrong address is shown back for correcting.
+LINK_INPUT = {"inputmode": "url", "spellcheck": "false", "autocapitalize": "none"}
+
+
 class WebLink:
     """Only http and https links, with a host."""
 

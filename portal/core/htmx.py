@@ -15,7 +15,7 @@ def wants_fragment() -> bool:
 
 def live_region_update(message: str) -> Markup:
     """An out-of-band swap that puts ``message`` into the page's one status region."""
-    return Markup('<div id="live-region" hx-swap-oob="innerHTML">{}</div>').format(escape(message))
+    return Markup('<div id="live-region" data-hx-swap-oob="innerHTML">{}</div>').format(escape(message))
 
 
 def render(

@@ -64,7 +64,7 @@ def test_htmx_requests_carry_the_token_in_a_header(browser, session):
     sign_in(browser, make_user(session))
     browser.get("/account/preferences")
     token = dict(browser.form(button="Save preferences").fields)["csrf_token"]
-    assert f'hx-headers=\'{{"X-CSRFToken": "{token}"}}\'' in browser.html
+    assert f'data-hx-headers=\'{{"X-CSRFToken": "{token}"}}\'' in browser.html
     response = browser.client.post("/account/preferences", data={"low_data": "y"},
                                    headers={"X-CSRFToken": token, "HX-Request": "true"})
     assert response.status_code == 200

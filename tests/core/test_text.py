@@ -26,6 +26,7 @@ PAYLOADS = [
     "![x](javascript:alert(1))",
     '<div hx-get="/sign-out" hx-trigger="load">x</div>',
     '<button hx-post="/account/delete" hx-target="body">Free gift</button>',
+    '<div data-hx-get="/sign-out" data-hx-trigger="load">x</div>',
     '<svg onload="alert(1)"><circle r="1"/></svg>',
     "<svg><script>alert(1)</script></svg>",
     "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",

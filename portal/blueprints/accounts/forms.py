@@ -171,6 +171,14 @@ class ProfileForm(PortalForm):
         filters=[strip],
         validators=[MaxLength(User.interests, "Interests")],
     )
+    show_in_attendee_lists = BooleanField("Show me in attendee lists")
+    usual_needs_captions = BooleanField("Live captions")
+    usual_needs_interpreter = BooleanField("A sign-language interpreter")
+    usual_needs_other = StringField(
+        "Other access needs you usually have (optional)",
+        filters=[strip],
+        validators=[MaxLength(User.usual_needs_other, "Your usual access needs")],
+    )
 
 
 class PreferencesForm(PortalForm):

@@ -58,6 +58,12 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     languages: Mapped[str] = mapped_column(String(200), default="")
     interests: Mapped[str] = mapped_column(String(300), default="")
+    # Other members see this person in an event's list of who is going.
+    show_in_attendee_lists: Mapped[bool] = mapped_column(default=True)
+    # Access needs this person usually has, offered pre-filled when they reply to an event.
+    usual_needs_captions: Mapped[bool] = mapped_column(default=False)
+    usual_needs_interpreter: Mapped[bool] = mapped_column(default=False)
+    usual_needs_other: Mapped[str] = mapped_column(String(500), default="")
 
     reduced_motion: Mapped[bool] = mapped_column(default=False)
     high_contrast: Mapped[bool] = mapped_column(default=False)

@@ -127,7 +127,6 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    user.last_seen_at = utcnow()
     session.flush()
     return user
 
@@ -136,16 +135,20 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def start_sign_in(session: Session, user: User, lasts: timedelta, now: datetime | None = None) -> None:
+def start_sign_in(session: Session, user: User, lasts: timedelta, now: datetime | None = None) -> bool:
     """Record a new sign-in for this browser, ending after ``lasts``; the key goes into the
-    cookie through ``user.get_id()``. The person's ended and expired sign-ins are cleared."""
+    cookie through ``user.get_id()``. The person's ended and expired sign-ins are cleared.
+    True when this is the person's first sign-in ever."""
     now = now or utcnow()
+    first = user.last_seen_at is None
+    user.last_seen_at = now
     session.execute(delete(SignIn).where(SignIn.user_id == user.id,
                                          or_(SignIn.ended_at.is_not(None), SignIn.expires_at <= now)))
     user.sign_in_key = secrets.token_urlsafe(32)
     session.add(SignIn(user_id=user.id, key_digest=_digest(user.sign_in_key), created_at=now,
                        expires_at=now + lasts))
     session.flush()
+    return first
 
 
 def end_sign_in(session: Session, user: User) -> None:

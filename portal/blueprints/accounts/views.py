@@ -42,6 +42,7 @@ from portal.core.security import client_address, minutes_until, safe_next
 from portal.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
+FIRST_VISIT = "first_visit"  # session key: True during a person's first signed-in visit
 UNLOCK_COOKIE = "unlocked"
 UNLOCK_EMAILS = parse("1 per hour")  # per address, however often its sign-ins are paused
 log = logging.getLogger("portal.accounts")
@@ -106,11 +107,13 @@ def _apply_error(form, error: services.AccountError) -> None:
 def _sign_in(user: User, remember: bool = False) -> None:
     """Sign this browser in, recorded on the server, and commit."""
     days = current_app.config["REMEMBER_COOKIE_DAYS" if remember else "SIGN_IN_DAYS"]
-    services.start_sign_in(db.session, user, timedelta(days=int(days)))
+    first = services.start_sign_in(db.session, user, timedelta(days=int(days)))
     db.session.commit()
     # A new form token with the new session: one seen before signing in is worth nothing after.
     session.pop("csrf_token", None)
     login_user(user, remember=remember)
+    if first:  # the start page greets a newcomer with "Welcome" for their whole first visit
+        session[FIRST_VISIT] = True
     log.info("sign-in user=%s address=%s", user.id, client_address())
 
 

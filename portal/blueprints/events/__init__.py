@@ -1,6 +1,6 @@
 """Events: networking events, talks and workshops that members find, RSVP to and join."""
 
-from portal.core.features import BackgroundJob, Feature, NavEntry, NotificationKind
+from portal.core.features import BackgroundJob, Feature, HomePanel, NavEntry, NotificationKind
 
 NOTIFICATION_KINDS = (
     NotificationKind("events.promoted", "A place for you from a waiting list",
@@ -19,6 +19,7 @@ def _demo(session, context: dict) -> str:
 
 
 def feature() -> Feature:
+    from portal.blueprints.events import home
     from portal.blueprints.events.commands import reminders_pass, send_reminders_command
     from portal.blueprints.events.views import bp
 
@@ -30,4 +31,10 @@ def feature() -> Feature:
         demo=_demo,
         background=(BackgroundJob("reminders", reminders_pass, "REMINDER_INTERVAL"),),
         notification_kinds=NOTIFICATION_KINDS,
+        home_panels=(
+            HomePanel("events.coming-up", "events/_home_coming_up.html", home.coming_up, order=10,
+                      visitors=True, members=False),
+            HomePanel("events.yours", "events/_home_yours.html", home.your_events, order=10),
+            HomePanel("events.interests", "events/_home_interests.html", home.on_your_interests, order=40),
+        ),
     )

@@ -13,7 +13,7 @@ from portal.blueprints.events.models import MAX_CAPACITY, PROVISIONS, Event, Eve
 # Typed as one line and stored as separate topics, or emailed and not stored.
 TOPICS_MAX = 300
 CANCEL_REASON_MAX = 1000
-from portal.core.forms import Choice, MaxLength, PortalForm, Required, TimeZone, WebLink, strip
+from portal.core.forms import LINK_INPUT, Choice, MaxLength, PortalForm, Required, TimeZone, WebLink, strip
 from portal.core.time import exists_locally, zone
 
 
@@ -130,7 +130,7 @@ class EventForm(PortalForm):
         "Joining link (optional until the day)",
         filters=[strip],
         validators=[MaxLength(Event.join_url, "The joining link"), WebLink("joining link")],
-        render_kw={"type": "url", "spellcheck": "false"},
+        render_kw=LINK_INPUT,
     )
     venue = TextAreaField(
         "Venue", filters=[strip], validators=[MaxLength(Event.venue, "The venue")]
@@ -250,7 +250,7 @@ class FollowupForm(PortalForm):
         "Recording or transcript link (optional)",
         filters=[strip],
         validators=[MaxLength(Event.followup_link, "The link"), WebLink("recording or transcript link")],
-        render_kw={"type": "url", "spellcheck": "false"},
+        render_kw=LINK_INPUT,
     )
     action = StringField(
         "What should people do next? (optional)",

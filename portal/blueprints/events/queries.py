@@ -10,7 +10,7 @@ import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.blueprints.accounts.models import User
@@ -178,16 +178,23 @@ def public_feed_events(session: Session, now: datetime) -> list[Event]:
     )
 
 
-def next_for(session: Session, user, now: datetime, limit: int = 3) -> list[Event]:
-    """The next few events the person is going to, for their start page."""
-    return list(
-        session.scalars(
-            select(Event).join(Rsvp, Rsvp.event_id == Event.id)
-            .where(Rsvp.user_id == user.id, Rsvp.answer == Answer.GOING, Event.ends_at > now,
-                   Event.status == EventStatus.PUBLISHED)
-            .order_by(Event.starts_at).limit(limit)
-        )
-    )
+def next_going(session: Session, user, now: datetime, limit: int = 3) -> list[tuple[Event, Rsvp]]:
+    """The next few events the person is going to, with their replies, soonest first."""
+    return list(session.execute(
+        select(Event, Rsvp).join(Rsvp, Rsvp.event_id == Event.id)
+        .where(Rsvp.user_id == user.id, Rsvp.answer == Answer.GOING, Event.ends_at > now,
+               Event.status == EventStatus.PUBLISHED)
+        .order_by(Event.starts_at).limit(limit)
+    ).tuples())
+
+
+def coming_up(session: Session, now: datetime, limit: int, topic_names: list[str] | None = None) -> list[Event]:
+    """The next published events that have not started, soonest first; only those on one of
+    ``topic_names`` (compared without case) when given."""
+    query = select(Event).where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now)
+    if topic_names is not None:
+        query = query.where(Event.topics.any(func.lower(Topic.name).in_([n.lower() for n in topic_names])))
+    return list(session.scalars(query.order_by(Event.starts_at, Event.id).limit(limit)))
 
 
 def event_for_page(session: Session, event_id: int) -> Event | None:

@@ -2,7 +2,7 @@
 
 from flask import url_for
 
-from portal.core.features import Feature, NavEntry, NotificationKind, Reportable
+from portal.core.features import Feature, HomePanel, NavEntry, NotificationKind, Reportable
 
 NOTIFICATION_KINDS = (
     NotificationKind("forums.reply", "Replies to threads you follow",
@@ -45,6 +45,7 @@ def _reported_post() -> Reportable:
 
 
 def feature() -> Feature:
+    from portal.blueprints.forums import home
     from portal.blueprints.forums.models import Audience
     from portal.blueprints.forums.search import SEARCH_OBJECTS
     from portal.blueprints.forums.services import stop_category_emails, stop_thread_emails
@@ -60,4 +61,10 @@ def feature() -> Feature:
         notification_kinds=NOTIFICATION_KINDS,
         unsubscribes={"thread": stop_thread_emails, "category": stop_category_emails},
         reportables=(_reported_post(),),
+        home_panels=(
+            HomePanel("forums.announcements", "forums/_home_announcements.html", home.announcements, order=5),
+            HomePanel("forums.recent", "forums/_home_recent.html", home.recent_discussions, order=20,
+                      visitors=True, members=False),
+            HomePanel("forums.followed", "forums/_home_followed.html", home.new_in_followed, order=20),
+        ),
     )

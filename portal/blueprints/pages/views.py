@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, session
 from flask_login import current_user
 
-from portal.core.forms import ConfirmForm
-from portal.blueprints.events import queries as events_queries
+from portal.blueprints.accounts.views import FIRST_VISIT
 from portal.core.db import utcnow
+from portal.core.features import registry
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import render
 from portal.extensions import db
 
@@ -16,8 +17,12 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def home():
-    next_events = events_queries.next_for(db.session, current_user, utcnow()) if current_user.is_authenticated else []
-    return render("pages/home.html", resend_form=ConfirmForm(), next_events=next_events)
+    """Visitors see what is happening; members their own start page. Each section comes
+    from the feature that owns it (``HomePanel``)."""
+    user = current_user if current_user.is_authenticated else None
+    panels = registry().home_panels_for(db.session, user, utcnow())
+    return render("pages/home.html", resend_form=ConfirmForm(), panels=panels,
+                  first_visit=bool(session.get(FIRST_VISIT)))
 
 
 @bp.get("/accessibility")

@@ -72,7 +72,39 @@
     }
   });
 
+  // main can take focus only while the skip link is used: a permanent tabindex makes
+  // Chromium move focus to main when a screen reader's caret moves inside it, so the
+  // next Tab would start again from main's first link.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.skip-link") : null;
+    var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (!target) { return; }
+    target.setAttribute("tabindex", "-1");
+    target.addEventListener("blur", function () { target.removeAttribute("tabindex"); }, { once: true });
+    target.focus();
+  });
+
+  // Without JavaScript "Menu" is a link that opens the menu by its fragment; with it, a
+  // button that says whether the menu is open.
+  function menuButton() {
+    var link = document.querySelector("[data-menu-toggle]");
+    if (!link) { return; }
+    var header = link.closest("header");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.textContent = link.textContent;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", link.getAttribute("href").slice(1));
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("menu-open");
+      button.setAttribute("aria-expanded", String(open));
+    });
+    link.replaceWith(button);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    menuButton();
     var summary = document.querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }
   });

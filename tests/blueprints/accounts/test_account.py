@@ -8,8 +8,7 @@ from sqlalchemy import select
 from portal.blueprints.accounts.models import FORMER_MEMBER, User
 from portal.core.mail import OutboxMessage
 from tests.blueprints.accounts.factories import PASSWORD, make_user, sign_in
-from tests.helpers import links
-from tests.helpers import Browser
+from tests.helpers import Browser, forms_in, links
 
 
 @pytest.fixture
@@ -50,6 +49,20 @@ def test_profile_is_saved_and_shown_to_members(app, signed_in, session, member):
     assert "EST" in viewer.html or "EDT" in viewer.html or "GMT" in viewer.html
 
 
+def test_attendee_list_choice_and_usual_access_needs_are_saved(signed_in, session, member):
+    signed_in.get("/account/profile")
+    form = next(form for form in forms_in(signed_in.html) if form.action == "/account/profile")
+    assert ("show_in_attendee_lists", "y") in form.fields, "on by default"
+    signed_in.submit({**PROFILE, "show_in_attendee_lists": False, "usual_needs_captions": True,
+                      "usual_needs_other": "Step-free access"}, button="Save profile")
+    assert "Your profile has been saved." in signed_in.html
+    session.expire_all()
+    saved = session.get(User, member.id)
+    assert not saved.show_in_attendee_lists
+    assert (saved.usual_needs_captions, saved.usual_needs_interpreter, saved.usual_needs_other) == (
+        True, False, "Step-free access")
+
+
 def test_public_profile_needs_sign_in(client, member):
     assert client.get(f"/people/{member.id}").status_code == 302
 
@@ -66,6 +79,7 @@ def test_missing_profile_is_404(signed_in):
         ({"display_name": " "}, "Enter your display name"),
         ({"bio": "b" * 1001}, "1000 characters or fewer (you entered 1001)"),
         ({"pronouns": "p" * 41}, "Pronouns must be 40 characters or fewer"),
+        ({"usual_needs_other": "n" * 501}, "Your usual access needs must be 500 characters or fewer"),
     ],
 )
 def test_profile_errors_keep_what_was_typed(signed_in, changes, message):
@@ -97,7 +111,7 @@ def test_preferences_with_htmx_return_the_form_and_an_announcement(signed_in):
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.startswith('<div id="preferences"')
-    assert '<div id="live-region" hx-swap-oob="innerHTML">Your preferences have been saved.</div>' in body
+    assert '<div id="live-region" data-hx-swap-oob="innerHTML">Your preferences have been saved.</div>' in body
 
 
 def test_preferences_lead_to_the_choice_of_notifications(signed_in):

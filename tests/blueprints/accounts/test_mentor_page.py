@@ -210,7 +210,7 @@ def test_asking_with_htmx_swaps_the_status_and_announces_it(browser, session, me
         "<strong>You asked to be a mentor</strong> on" in body and "Withdraw your request" in body
     )
     assert (
-        '<div id="live-region" hx-swap-oob="innerHTML">You have asked to be a mentor. '
+        '<div id="live-region" data-hx-swap-oob="innerHTML">You have asked to be a mentor. '
         "We will email you when a community manager decides.</div>"
     ) in body
 

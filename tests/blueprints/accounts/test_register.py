@@ -120,7 +120,7 @@ def test_resend_with_htmx_swaps_the_notice_and_announces(browser, session):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert body.startswith('<div class="notice notice-warning" id="verify-notice">')
-    assert 'hx-swap-oob="innerHTML"' in body and "We have sent a new confirmation link" in body
+    assert 'data-hx-swap-oob="innerHTML"' in body and "We have sent a new confirmation link" in body
     assert "HX-Request" in response.headers["Vary"]
 
 

@@ -261,7 +261,7 @@ def test_month_links_swap_in_place_with_htmx(client, session, host):
     body = response.get_data(as_text=True)
     assert body.startswith('<div id="month" class="month">') and "<html" not in body
     assert "Winter talk" in body
-    assert 'hx-get="/events/calendar/2026/12" hx-target="#month"' in body
+    assert 'data-hx-get="/events/calendar/2026/12" data-hx-target="#month"' in body
     assert "HX-Request" in response.headers["Vary"]
 
 

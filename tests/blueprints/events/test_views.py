@@ -229,7 +229,7 @@ def test_reply_with_htmx_swaps_the_reply_and_announces_the_places_left(browser, 
     assert body.startswith('<section id="rsvp"')
     assert "<html" not in body and "<main" not in body
     assert "<strong>You're going.</strong> 9 places left." in body
-    assert body.endswith('<div id="live-region" hx-swap-oob="innerHTML">You&#39;re going. 9 places left.</div>')
+    assert body.endswith('<div id="live-region" data-hx-swap-oob="innerHTML">You&#39;re going. 9 places left.</div>')
     assert "HX-Request" in response.headers["Vary"]
 
 
@@ -243,7 +243,7 @@ def test_a_full_event_offers_the_waiting_list_and_gives_the_position(browser, se
     response = browser.submit({"answer": "going"}, button="Send reply", follow=False, headers=HX)
     body = text_of(response)
     assert "<strong>You're number 2 on the waiting list.</strong>" in body
-    assert '<div id="live-region" hx-swap-oob="innerHTML">The event is full. You\'re number 2 on the waiting list.</div>' in body
+    assert '<div id="live-region" data-hx-swap-oob="innerHTML">The event is full. You\'re number 2 on the waiting list.</div>' in body
     assert "<strong>You're number 2 on the waiting list.</strong>" in text_of(browser.get(f"/events/{full.id}"))
 
 

@@ -15,7 +15,7 @@ from tests.helpers import elements, main_of
 
 
 def _user_content(markup: str) -> str:
-    return "".join(re.findall(r'<div class="user-content" hx-disable>(.*?)</div>', markup, flags=re.S))
+    return "".join(re.findall(r'<div class="user-content" data-hx-disable>(.*?)</div>', markup, flags=re.S))
 
 
 def _thread_page(browser, session, category, body: str, reader=None) -> str:

@@ -154,7 +154,7 @@ def test_following_with_htmx_swaps_the_button_and_announces(browser, session, ca
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert body.startswith('<form class="follow" id="follow-thread"') and 'aria-pressed="true"' in body
-    assert body.endswith('<div id="live-region" hx-swap-oob="innerHTML">You are following “Time zones”. '
+    assert body.endswith('<div id="live-region" data-hx-swap-oob="innerHTML">You are following “Time zones”. '
                          'Replies reach you by your email choice.</div>')
 
 

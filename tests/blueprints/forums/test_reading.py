@@ -105,6 +105,9 @@ def test_each_post_is_an_article_headed_by_its_author_and_time(browser, session,
     headings = re.findall(r"<h2 class=\"post-heading\"[^>]*>(.*?)</h2>", markup, flags=re.S)
     assert all(re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00">[^<]+</time>', h)
                for h in headings), headings
+    # One phrase for a screen reader: a link inside would split it into three.
+    assert not any("<a " in h for h in headings), headings
+    assert ("About Olu Other", f"/people/{other.id}") in links(markup)
     assert markup.count("<h1") == 1
 
 
@@ -279,5 +282,5 @@ def test_a_post_by_someone_who_left_names_a_former_member(browser, session, cate
     markup = browser.get(f"/forums/t/{thread.id}").get_data(as_text=True)
     [article] = _post_articles(markup)
     heading = [e for e in elements(markup) if e.attrs.get("id") == article.attrs["aria-labelledby"]][0]
-    assert heading.text.startswith("A former member")
+    assert heading.text.startswith("? A former member, ")  # "?": the avatar of someone who left
     assert "Mo Member" not in markup and f"/people/{member.id}" not in markup

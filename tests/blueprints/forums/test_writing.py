@@ -103,7 +103,7 @@ def test_preview_with_htmx_returns_only_the_preview(browser, session, category, 
     preview = browser.form(button="Preview")
     [button] = [b for b in preview.buttons if b[2] == "Preview"]
     assert button[:2] == ("action", "preview")
-    assert f'hx-post="/forums/t/{thread.id}/reply" hx-target="#preview"' in browser.html
+    assert f'data-hx-post="/forums/t/{thread.id}/reply" data-hx-target="#preview"' in browser.html
     assert thread.post_count == 1
 
 
@@ -283,13 +283,13 @@ def test_helpful_with_htmx_swaps_the_button_and_announces(browser, session, cate
     browser.get(f"/forums/t/{thread.id}")
     form = browser.form(button="Helpful: post 1 (0)")
     assert form.action == f"/forums/p/{post.id}/helpful"
-    assert f'hx-post="/forums/p/{post.id}/helpful" hx-target="#helpful-{post.id}" hx-swap="outerHTML"' in browser.html
+    assert f'data-hx-post="/forums/p/{post.id}/helpful" data-hx-target="#helpful-{post.id}" data-hx-swap="outerHTML"' in browser.html
     response = browser.submit(button="Helpful: post 1 (0)", headers=HX, follow=False)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.startswith(f'<form class="helpful" id="helpful-{post.id}"')
     assert 'aria-pressed="true"' in body and "(1)" in body and "<html" not in body
-    assert body.endswith('<div id="live-region" hx-swap-oob="innerHTML">Marked as helpful.</div>')
+    assert body.endswith('<div id="live-region" data-hx-swap-oob="innerHTML">Marked as helpful.</div>')
     again = browser.client.post(f"/forums/p/{post.id}/helpful", data={"csrf_token": csrf_token(browser)}, headers=HX)
     assert 'aria-pressed="false"' in again.get_data(as_text=True) and "(0)" in again.get_data(as_text=True)
     assert "Helpful mark removed." in again.get_data(as_text=True)

@@ -69,7 +69,7 @@ def assert_inert(markup: str, where: str) -> None:
                 scheme = re.match(r"\s*([a-z][a-z0-9+.-]*):", value.lower().replace("\t", "").replace("\n", ""))
                 assert scheme is None or scheme.group(1) in {"http", "https", "mailto"}, label
     for content in re.findall(r'<div class="[^"]*user-content[^"]*"([^>]*)>', markup):
-        assert "hx-disable" in content, f"{where}: user content without hx-disable"
+        assert "data-hx-disable" in content, f"{where}: user content without data-hx-disable"
 
 
 def assert_inert_feed(xml: bytes, title: str) -> None:

@@ -138,7 +138,7 @@ def test_filtering_with_htmx_returns_the_results_only(browser, session, category
     response = browser.client.get("/manage/moderation?status=open", headers=HX)
     body = response.get_data(as_text=True)
     assert body.startswith('<div id="queue-results">') and "<html" not in body
-    assert 'hx-swap-oob="innerHTML">1 item with open reports.</div>' in body
+    assert 'data-hx-swap-oob="innerHTML">1 item with open reports.</div>' in body
     assert "HX-Request" in response.headers["Vary"]
 
 
@@ -152,10 +152,10 @@ def test_a_decision_with_htmx_swaps_the_item_announces_and_shows_what_was_done(b
                               follow=False)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert body.startswith('<div id="queue-errors" hx-swap-oob="innerHTML"></div>'), "old errors are cleared"
+    assert body.startswith('<div id="queue-errors" data-hx-swap-oob="innerHTML"></div>'), "old errors are cleared"
     assert f'<section class="report" id="item-forums-post-{post.id}"' in body and "<html" not in body
     assert "Done: The post is hidden and its author told why." in body
-    assert 'hx-swap-oob="innerHTML">The post is hidden and its author told why.</div>' in body
+    assert 'data-hx-swap-oob="innerHTML">The post is hidden and its author told why.</div>' in body
     assert "Hidden by a moderator. Reason: Unkind" in body
     assert "Handled by Mia Manager" in body
     assert ">Restore the post: readers see it again</label>" in body, "what can be done now is offered"
@@ -178,7 +178,7 @@ def test_a_decision_with_htmx_that_needs_correcting_puts_the_summary_at_the_top(
     assert body.lstrip().startswith('<div class="error-summary"')
     assert f'href="#forums-post-{post.id}-length-0">Choose how long the suspension lasts</a>' in body
     assert f'id="item-forums-post-{post.id}" aria-labelledby="item-forums-post-{post.id}-heading" ' \
-           'hx-swap-oob="true"' in body
+           'data-hx-swap-oob="true"' in body
     assert f'id="forums-post-{post.id}-length-error"' in body
     assert re.search(rf'id="forums-post-{post.id}-action-\d+" name="[^"]+" required type="radio" value="suspend"'
                      r'\s*checked|checked[^>]*value="suspend"', body), "the choice made is kept"
@@ -265,7 +265,7 @@ def test_lifting_a_suspension_with_htmx_swaps_the_list_and_says_so(browser, sess
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and body.startswith('<div id="suspensions">')
     assert "Done: The suspension is lifted: Mo Member can take part again." in body
-    assert 'hx-swap-oob="innerHTML">The suspension is lifted: Mo Member can take part again.</div>' in body
+    assert 'data-hx-swap-oob="innerHTML">The suspension is lifted: Mo Member can take part again.</div>' in body
     assert "Nobody is suspended" in body
 
 

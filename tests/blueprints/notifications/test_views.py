@@ -127,7 +127,7 @@ def test_saving_with_htmx_swaps_the_form_and_says_so_beside_the_button(browser, 
     assert ('type="submit" data-autofocus>Save notification preferences</button> <p class="notice" '
             'id="notification-preferences-saved">Your notification preferences are saved.</p>'
             ) in " ".join(body.split()), "the button keeps focus, the result beside it"
-    assert body.endswith('<div id="live-region" hx-swap-oob="innerHTML">'
+    assert body.endswith('<div id="live-region" data-hx-swap-oob="innerHTML">'
                          'Your notification preferences are saved.</div>')
     assert 'checked class="choice-input" id="forums-mention-3"' in body
     assert services.deliveries(session, member)["forums.mention"] == "off"
