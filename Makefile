@@ -63,21 +63,12 @@ browser:
 	$(call debian,chromium chromedriver,chromium chromium-driver)
 	$(call debian,java,default-jre-headless)
 
-# GNOME Orca and what it needs to run without a desktop (a virtual X server, D-Bus, the
-# AT-SPI registry, xdotool for real key events), for the screen-reader tests. Orca runs under
-# the system python3, so its modules come from Debian, not the venv.
-SCREENREADER_PACKAGES := orca xvfb at-spi2-core dbus dbus-x11 xdotool python3-pyatspi
+# GNOME Orca and what it needs to run without a desktop: a virtual X server, D-Bus, the
+# AT-SPI bus and registry, xdotool for real key events. Orca runs under Debian's python3
+# (python3-pyatspi comes with it), not the venv.
 screenreader:
-	@if ! dpkg-query -s $(SCREENREADER_PACKAGES) >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREENREADER_PACKAGES); \
-		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SCREENREADER_PACKAGES); \
-		else \
-			echo "*** the screen-reader packages are missing and cannot be installed as this user;"; \
-			echo "*** run: sudo apt-get install $(SCREENREADER_PACKAGES)"; exit 1; \
-		fi; \
-	fi
+	$(call debian,orca Xvfb dbus-daemon dbus-send xdotool /usr/libexec/at-spi-bus-launcher,\
+		orca xvfb dbus at-spi2-core xdotool python3-pyatspi)
 
 install-test: $(VENV)/.installed-test frontend browser screenreader
 
