@@ -78,7 +78,8 @@ def _preview_response(page: str, form, **context):
 
 @bp.get("/forums/")
 def index():
-    return render("forums/index.html", categories=queries.visible_categories(db.session, current_user))
+    categories = queries.visible_categories(db.session, current_user)
+    return render("forums/index.html", categories=categories, latest=queries.latest_threads(db.session, categories))
 
 
 @bp.get("/forums/c/<slug>/")
@@ -87,6 +88,7 @@ def category(slug: str):
     page = queries.threads(db.session, category, page_arg())
     read = services.last_read(db.session, current_user, [t.id for t in page.items])
     return render("forums/category.html", category=category, result=page, read=read,
+                  participants=queries.participants(db.session, page.items),
                   following=services.is_subscribed_category(db.session, category, current_user),
                   follow_form=ConfirmForm())
 
