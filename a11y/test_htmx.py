@@ -20,6 +20,11 @@ from a11y.report import Entry
 LIVE_REGION = "return document.getElementById('live-region').textContent.trim()"
 CLEAR_LIVE_REGION = "document.getElementById('live-region').textContent = '';"
 SETTLED = "return !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+# The text of a control's visible status message, beside it in the same form ("" when none or hidden).
+VISIBLE_BESIDE = """
+const said = document.querySelector(arguments[0]).form.querySelector('.toggle-said');
+return said && said.offsetWidth > 0 && said.offsetHeight > 0 ? said.innerText : '';
+"""
 ERRORS_SHOWN = "return Boolean(document.querySelector('.error-summary'))"
 HEADING = "const h = document.getElementById(arguments[0]); return h ? h.textContent.trim() : '';"
 SWAP_STATE = """
@@ -217,6 +222,13 @@ def test_following_a_thread_and_marking_a_post_helpful_swap_their_buttons(chromi
         shown = chromium.js("return document.querySelector(arguments[0]).ariaPressed", selector)
         if shown != pressed:
             problems.append(f"{selector}: aria-pressed is {shown} after “{said}”; it should be {pressed}")
+        # The state shows in the label too, and the result beside the control, not only in the live region.
+        label = chromium.js("return document.querySelector(arguments[0]).innerText", selector)
+        if label.startswith("✓") != (pressed == "true"):
+            problems.append(f"{selector}: the label “{label}” does not show the state after “{said}”")
+        beside = chromium.js(VISIBLE_BESIDE, selector)
+        if beside != said:
+            problems.append(f"{selector}: beside it shows “{beside}”; it should show “{said}”")
     record(report, chromium, "forums.thread", "follow and helpful, on and off, with htmx", started, problems)
 
 
