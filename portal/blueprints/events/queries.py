@@ -10,7 +10,7 @@ import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.blueprints.accounts.models import User
@@ -194,6 +194,29 @@ def event_for_page(session: Session, event_id: int) -> Event | None:
     """The event with its hosts and topics, as every event page shows them."""
     return session.scalar(
         select(Event).where(Event.id == event_id).options(selectinload(Event.hosts), selectinload(Event.topics))
+    )
+
+
+SHOWN_GOING = 8
+
+
+def going_shown(session: Session, event: Event, limit: int = SHOWN_GOING) -> list[User]:
+    """The first ``limit`` people going, in the order they replied, among those who let
+    attendee lists show them (current accounts only): one query."""
+    return list(
+        session.scalars(
+            select(User).join(Rsvp, Rsvp.user_id == User.id)
+            .where(Rsvp.event_id == event.id, Rsvp.answer == Answer.GOING, User.show_in_attendee_lists.is_(True),
+                   User.deleted_at.is_(None))
+            .order_by(Rsvp.queued_at, Rsvp.id).limit(limit)
+        )
+    )
+
+
+def waiting_count(session: Session, event: Event) -> int:
+    """How many people are on the event's waiting list, counted in SQL."""
+    return session.scalar(
+        select(func.count()).select_from(Rsvp).where(Rsvp.event_id == event.id, Rsvp.answer == Answer.WAITING)
     )
 
 
