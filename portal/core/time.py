@@ -138,9 +138,10 @@ def format_for_viewer(moment: datetime, event_zone: str, viewer_zone: str, with_
     return f"{text} ({when} your time, {_zone_label(local, viewer_zone)})"
 
 
-def event_time_tag(moment: datetime, event_zone: str) -> Markup:
-    """A ``<time>`` element for an event's time, for the current viewer."""
-    text = format_for_viewer(moment, event_zone, viewer_zone_name())
+def event_time_tag(moment: datetime, event_zone: str, with_date: bool = True) -> Markup:
+    """A ``<time>`` element for an event's time, for the current viewer; without the date
+    where the page already shows it (a list under day headings)."""
+    text = format_for_viewer(moment, event_zone, viewer_zone_name(), with_date)
     return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(timespec="seconds"), text)
 
 
