@@ -110,7 +110,7 @@ def _event(session: Session, key: str, starts_in: timedelta, host: User, **value
         agenda="1. Welcome\n2. Talk\n3. Questions", starts_at=starts, ends_at=starts + timedelta(hours=1),
         timezone="Europe/London", format="online", join_url="https://meet.example.org/a11y",
         status=EventStatus.PUBLISHED.value, going_count=0, created_by_id=host.id, live_captions=True,
-        access_notes="Tell the hosts what you need when you reply.",
+        access_notes="Tell the hosts what you need once you reply.",
     )
     event = Event(**(fields | values))
     event.hosts = [host]
@@ -128,9 +128,15 @@ def _going(session: Session, event: Event, person: User, **values) -> None:
 def events(session: Session) -> None:
     """Events in each state a page shows, hosted by the manager."""
     manager, member, mentor = user(session, "manager"), user(session, "member"), user(session, "mentor")
-    _event(session, "open", timedelta(days=5), manager)
+    open_event = _event(session, "open", timedelta(days=5), manager)
+    # More people going than the page shows, so it lists eight faces and counts the rest.
+    for person in session.scalars(select(User).where(User.email.like(f"%@{SAMPLE_DOMAIN}"))
+                                  .order_by(User.id).limit(11)):
+        _going(session, open_event, person)
     full = _event(session, "full", timedelta(days=6), manager, capacity=1)
     _going(session, full, mentor)
+    # Someone waiting already, so the button says where the member would join the queue.
+    session.add(Rsvp(event_id=full.id, user_id=user(session, "preferences").id, answer=Answer.WAITING.value))
     happening = _event(session, "now", timedelta(minutes=10), manager, capacity=10)
     _going(session, happening, member, needs_captions=True)
     past = _event(session, "past", -timedelta(days=2), manager, followup_summary="Thank you for coming.",

@@ -20,6 +20,11 @@ from a11y.report import Entry
 LIVE_REGION = "return document.getElementById('live-region').textContent.trim()"
 CLEAR_LIVE_REGION = "document.getElementById('live-region').textContent = '';"
 SETTLED = "return !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+# The text of a control's visible status message, beside it in the same form ("" when none or hidden).
+VISIBLE_BESIDE = """
+const said = document.querySelector(arguments[0]).form.querySelector('.toggle-said');
+return said && said.offsetWidth > 0 && said.offsetHeight > 0 ? said.innerText : '';
+"""
 ERRORS_SHOWN = "return Boolean(document.querySelector('.error-summary'))"
 HEADING = "const h = document.getElementById(arguments[0]); return h ? h.textContent.trim() : '';"
 SWAP_STATE = """
@@ -158,25 +163,37 @@ def test_replying_to_an_event_swaps_the_reply_and_announces_it(chromium, portal,
     started = time.monotonic()
     begin(chromium, "mentor", f"/events/{portal.lookup(data.event_id, 'open')}")
     problems = []
-    for answer, said in (("going", "You're going."),
-                         ("not_going", "You're not going. Thanks for letting the hosts know.")):
+    for label, said, shown in (("Attend", "You're going.", "You're going."),
+                               ("Cancel my place", "You're not going. Thanks for letting the hosts know.",
+                                "You said you're not going.")):
         chromium.js(CLEAR_LIVE_REGION)
-        chromium.click(f"input[name=answer][value={answer}] + label")
-        chromium.click("#rsvp button[type=submit]")
-        problems += after_swap(chromium, "events.show", f"replied {answer}", said)
-    record(report, chromium, "events.show", "reply going, then not going, with htmx", started, problems)
+        button = chromium.js("return document.querySelector('#rsvp button[name=answer]').textContent.trim()")
+        if button != label:
+            problems.append(f"reply button: it says {button!r}, not {label!r}")
+        chromium.click("#rsvp button[name=answer]")
+        problems += after_swap(chromium, "events.show", f"pressed {label}", said)
+        if shown not in chromium.js("return document.getElementById('rsvp').textContent"):
+            problems.append(f"after {label}: the reply section does not show {shown!r} beside the button")
+    record(report, chromium, "events.show", "attend, then cancel the place, with htmx", started, problems)
 
 
-def test_a_reply_sent_without_an_answer_swaps_in_its_errors_then_clears_them(chromium, portal, report):
+def test_access_needs_too_long_swap_in_their_errors_then_save(chromium, portal, report):
     started = time.monotonic()
     begin(chromium, "admin", f"/events/{portal.lookup(data.event_id, 'open')}")
-    chromium.click("#rsvp button[type=submit]")
-    problems = after_swap(chromium, "events.show", "reply sent empty", None)
-    chromium.click("input[name=answer][value=going] + label")
-    chromium.click("#rsvp button[type=submit]")
-    problems += after_swap(chromium, "events.show", "reply corrected", "You're going.")
-    record(report, chromium, "events.show", "reply sent without an answer, then corrected, with htmx",
-           started, problems)
+    problems = []
+    if "Cancel my place" not in chromium.js("return document.getElementById('rsvp').textContent"):
+        chromium.click("#rsvp button[name=answer]")
+        problems += after_swap(chromium, "events.show", "pressed Attend", "You're going.")
+    chromium.type_into("#needs_other", "n" * 501)
+    chromium.click("#rsvp form[action$=needs] button")
+    problems += after_swap(chromium, "events.show", "access needs too long", None)
+    chromium.type_into("#needs_other", "Large print")
+    chromium.click("#rsvp form[action$=needs] button")
+    problems += after_swap(chromium, "events.show", "access needs saved",
+                           "Your access needs are saved. Only the hosts and community managers see them.")
+    if "The hosts know: Large print." not in chromium.js("return document.getElementById('rsvp').textContent"):
+        problems.append("after saving: the reply section does not show the needs the hosts now have")
+    record(report, chromium, "events.show", "access needs too long, then corrected, with htmx", started, problems)
 
 
 def test_filtering_events_swaps_the_results_and_pushes_a_working_url(chromium, report):
@@ -217,6 +234,13 @@ def test_following_a_thread_and_marking_a_post_helpful_swap_their_buttons(chromi
         shown = chromium.js("return document.querySelector(arguments[0]).ariaPressed", selector)
         if shown != pressed:
             problems.append(f"{selector}: aria-pressed is {shown} after “{said}”; it should be {pressed}")
+        # The state shows in the label too, and the result beside the control, not only in the live region.
+        label = chromium.js("return document.querySelector(arguments[0]).innerText", selector)
+        if label.startswith("✓") != (pressed == "true"):
+            problems.append(f"{selector}: the label “{label}” does not show the state after “{said}”")
+        beside = chromium.js(VISIBLE_BESIDE, selector)
+        if beside != said:
+            problems.append(f"{selector}: beside it shows “{beside}”; it should show “{said}”")
     record(report, chromium, "forums.thread", "follow and helpful, on and off, with htmx", started, problems)
 
 

@@ -22,7 +22,15 @@ from portal.core.mail import deliver_due
 from portal.core.navigation import navigation
 from portal.core.permissions import Permission, can
 from portal.core.text import excerpt, render_markdown
-from portal.core.time import clock, day_label, event_time_tag, group_by_day, month_label, time_tag
+from portal.core.time import (
+    clock,
+    day_label,
+    event_time_tag,
+    group_by_day,
+    month_label,
+    relative_time_tag,
+    time_tag,
+)
 from portal.extensions import compress, csrf, db, htmx, limiter, login_manager, mail
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 422, 429, 500, 503)
@@ -91,6 +99,7 @@ def register_templates(app: Flask) -> None:
         navigation=navigation,
         Permission=Permission,
         time_tag=time_tag,
+        relative_time_tag=relative_time_tag,
         event_time_tag=event_time_tag,
         initials=initials,
         avatar_colour=avatar_colour,

@@ -70,6 +70,7 @@ DEFAULTS: dict[str, object] = {
         "text/css",
         "text/plain",
         "text/calendar",
+        "image/svg+xml",
         "application/javascript",
         "text/javascript",
         "application/json",

@@ -39,7 +39,9 @@ def viewer_zone_name() -> str:
     return current_app.config["DEFAULT_TIMEZONE"]
 
 
+@lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo:
+    """The zone called ``name`` (UTC when there is none), built once per name."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -85,6 +87,45 @@ def time_tag(moment: datetime | None, zone_name: str | None = None) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(moment_text, text)
 
 
+def relative_text(moment: datetime, now: datetime, zone_name: str) -> str:
+    """How long before ``now`` ``moment`` was, as a person says it: "just now", "5 minutes
+    ago", "3 hours ago", "yesterday", "4 days ago", "2 weeks ago"; from five weeks back,
+    the date ("3 March 2025"). Days count by the calendar in ``zone_name``, so 23:50
+    seen at 00:10 was "yesterday". A moment ahead of ``now`` (clocks differ) is "just now"."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return _ago(int(seconds // 60), "minute")
+    local, today = moment.astimezone(zone(zone_name)), now.astimezone(zone(zone_name)).date()
+    days = (today - local.date()).days
+    if days == 0:
+        return _ago(int(seconds // 3600), "hour")
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return _ago(days, "day")
+    if days < 35:
+        return _ago(days // 7, "week")
+    return f"{local.day} {local:%B %Y}"
+
+
+def _ago(count: int, unit: str) -> str:
+    return f"{count} {unit if count == 1 else unit + 's'} ago"
+
+
+def relative_time_tag(moment: datetime | None, zone_name: str | None = None, now: datetime | None = None) -> Markup:
+    """A ``<time datetime>`` element whose visible text is relative ("3 days ago") and whose
+    text for assistive technology adds the exact time in the viewer's zone; no ``title``,
+    which keyboard and touch users cannot reach."""
+    if moment is None:
+        return Markup("")
+    zone_name = zone_name or viewer_zone_name()
+    return Markup('<time datetime="{}">{}<span class="visually-hidden"> ({})</span></time>').format(
+        moment.isoformat(timespec="seconds"), relative_text(moment, now or datetime.now(UTC), zone_name),
+        format_in_zone(moment, zone_name))
+
+
 def format_for_viewer(moment: datetime, event_zone: str, viewer_zone: str, with_date: bool = True) -> str:
     """``moment`` in the event's zone, then in the viewer's when that differs:
     "Friday 4 December 2026, 18:00 GMT (19:00 your time, CET)"."""
@@ -97,9 +138,10 @@ def format_for_viewer(moment: datetime, event_zone: str, viewer_zone: str, with_
     return f"{text} ({when} your time, {_zone_label(local, viewer_zone)})"
 
 
-def event_time_tag(moment: datetime, event_zone: str) -> Markup:
-    """A ``<time>`` element for an event's time, for the current viewer."""
-    text = format_for_viewer(moment, event_zone, viewer_zone_name())
+def event_time_tag(moment: datetime, event_zone: str, with_date: bool = True) -> Markup:
+    """A ``<time>`` element for an event's time, for the current viewer; without the date
+    where the page already shows it (a list under day headings)."""
+    text = format_for_viewer(moment, event_zone, viewer_zone_name(), with_date)
     return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(timespec="seconds"), text)
 
 

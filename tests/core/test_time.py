@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.core.time import exists_locally, format_in_zone, is_valid_zone, suggest_zones, time_tag
+from portal.core.time import (
+    exists_locally,
+    format_in_zone,
+    is_valid_zone,
+    relative_text,
+    relative_time_tag,
+    suggest_zones,
+    time_tag,
+    zone,
+)
 
 # 18:30 UTC on Friday 27 November 2026, and a summer moment.
 WINTER = datetime(2026, 11, 27, 18, 30, tzinfo=UTC)
@@ -131,3 +140,56 @@ def test_time_tag_of_nothing_is_empty():
 ])
 def test_a_local_time_exists_unless_the_clocks_skip_it(local, zone_name, exists):
     assert exists_locally(local.replace(tzinfo=ZoneInfo(zone_name))) is exists
+
+
+# Relative times: 18:30 UTC on Friday 27 November 2026, seen from moments after it.
+
+
+@pytest.mark.parametrize(("later", "said"), [
+    (timedelta(seconds=0), "just now"),
+    (timedelta(seconds=59), "just now"),
+    (timedelta(seconds=-30), "just now"),  # the writer's clock ran ahead
+    (timedelta(minutes=1), "1 minute ago"),
+    (timedelta(minutes=59), "59 minutes ago"),
+    (timedelta(hours=1), "1 hour ago"),
+    (timedelta(hours=5), "5 hours ago"),  # 23:30 the same day
+    (timedelta(hours=6), "yesterday"),  # 00:30 the next day
+    (timedelta(days=1, hours=5), "yesterday"),  # 23:30 the next day
+    (timedelta(days=2), "2 days ago"),
+    (timedelta(days=6), "6 days ago"),
+    (timedelta(days=7), "1 week ago"),
+    (timedelta(days=34), "4 weeks ago"),
+    (timedelta(days=35), "27 November 2026"),
+])
+def test_relative_text_says_how_long_ago(later, said):
+    assert relative_text(WINTER, WINTER + later, "UTC") == said
+
+
+def test_relative_days_follow_the_viewers_calendar():
+    # 18:30 UTC is 03:30 the next morning in Tokyo: at 23:00 UTC it is still the same day there.
+    assert relative_text(WINTER, WINTER + timedelta(hours=5), "Asia/Tokyo") == "5 hours ago"
+    # ... while in London 23:30 then 04:30 is a day later.
+    assert relative_text(WINTER + timedelta(hours=5), WINTER + timedelta(hours=10), "Europe/London") == "yesterday"
+
+
+def test_relative_time_tag_keeps_the_exact_time_for_machines_and_assistive_technology():
+    tag = relative_time_tag(WINTER, "America/New_York", now=WINTER + timedelta(days=3))
+    assert tag == ('<time datetime="2026-11-27T18:30:00+00:00">3 days ago<span class="visually-hidden">'
+                   " (Friday 27 November 2026, 13:30 EST)</span></time>")
+    assert "title=" not in tag
+
+
+def test_relative_time_tag_uses_the_site_zone_and_the_clock(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEFAULT_TIMEZONE", "Asia/Tokyo")
+    with app.test_request_context():
+        tag = relative_time_tag(datetime.now(UTC) - timedelta(minutes=3))
+    assert ">3 minutes ago<" in tag and " JST)" in tag
+
+
+def test_relative_time_tag_of_nothing_is_empty():
+    assert relative_time_tag(None) == ""
+
+
+def test_a_zone_is_built_once_per_name():
+    assert zone("Europe/London") is zone("Europe/London")
+    assert zone("Nowhere/Atlantis") == ZoneInfo("UTC")

@@ -213,11 +213,19 @@ class EventForm(PortalForm):
 
 
 class RsvpForm(PortalForm):
+    """The one reply button: its ``answer`` says what pressing it does ("going" attends or
+    joins the waiting list; "not_going" gives the place back or leaves the list)."""
+
     answer = Choice(
         "Are you going?",
-        [SelectChoice("going", "Yes, I'm going"), SelectChoice("not_going", "No, I'm not going")],
+        [SelectChoice("going", "Attend"), SelectChoice("not_going", "Cancel my place")],
         "Choose whether you are going",
     )
+
+
+class NeedsForm(PortalForm):
+    """Access needs for one event, asked once the person is going or waiting."""
+
     needs_captions = BooleanField("Live captions")
     needs_interpreter = BooleanField("A sign-language interpreter")
     needs_other = StringField(

@@ -155,6 +155,11 @@ class Event(Base):
         """Sentences naming what the event provides for access."""
         return [sentence for name, _, sentence in PROVISIONS if getattr(self, name)]
 
+    @property
+    def provision_tags(self) -> list[str]:
+        """Short names of what the event provides for access, for tags on a card."""
+        return [label for name, label, _ in PROVISIONS if getattr(self, name)]
+
     def is_host(self, user) -> bool:
         return bool(user and user.is_authenticated) and any(h.id == user.id for h in self.hosts)
 

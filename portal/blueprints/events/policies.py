@@ -28,6 +28,11 @@ def can_see(user, event: Event) -> bool:
     return not event.is_draft or can_manage(user, event)
 
 
+def cancellable(event: Event, now: datetime) -> bool:
+    """An event can be cancelled until it starts; after that there is nothing left to call off."""
+    return not event.is_cancelled and now < event.starts_at
+
+
 def rsvp_closes_at(event: Event) -> datetime:
     if event.rsvp_deadline and event.rsvp_deadline < event.starts_at:
         return event.rsvp_deadline
@@ -39,7 +44,8 @@ def rsvp_open(event: Event, now: datetime) -> bool:
 
 
 def can_rsvp(user, event: Event, now: datetime) -> bool:
-    return has_permission(user, Permission.TAKE_PART) and rsvp_open(event, now)
+    """Members reply while replies are open; hosts are taking part already, so are not asked."""
+    return has_permission(user, Permission.TAKE_PART) and rsvp_open(event, now) and not event.is_host(user)
 
 
 def can_see_join_link(user, event: Event, rsvp: Rsvp | None, now: datetime) -> bool:

@@ -204,6 +204,29 @@ def event_for_page(session: Session, event_id: int) -> Event | None:
     )
 
 
+SHOWN_GOING = 8
+
+
+def going_shown(session: Session, event: Event, limit: int = SHOWN_GOING) -> list[User]:
+    """The first ``limit`` people going, in the order they replied, among those who let
+    attendee lists show them (current accounts only): one query."""
+    return list(
+        session.scalars(
+            select(User).join(Rsvp, Rsvp.user_id == User.id)
+            .where(Rsvp.event_id == event.id, Rsvp.answer == Answer.GOING, User.show_in_attendee_lists.is_(True),
+                   User.deleted_at.is_(None))
+            .order_by(Rsvp.queued_at, Rsvp.id).limit(limit)
+        )
+    )
+
+
+def waiting_count(session: Session, event: Event) -> int:
+    """How many people are on the event's waiting list, counted in SQL."""
+    return session.scalar(
+        select(func.count()).select_from(Rsvp).where(Rsvp.event_id == event.id, Rsvp.answer == Answer.WAITING)
+    )
+
+
 def people_by_email(session: Session, emails: list[str]) -> list[User]:
     """The current accounts with these (normalised) addresses."""
     return list(session.scalars(select(User).where(User.email.in_(emails), User.deleted_at.is_(None))))

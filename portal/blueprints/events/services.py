@@ -220,6 +220,18 @@ def rsvp(session: Session, event: Event, user: User, going: bool, needs: Needs,
     return _result(session, event, existing)
 
 
+def save_needs(session: Session, event: Event, user: User, needs: Needs, now: datetime | None = None) -> None:
+    """Tell the hosts the person's access needs for an event they are going to or waiting
+    for; their answer and place in the queue stay as they are."""
+    if not policies.rsvp_open(event, now or utcnow()):
+        raise EventError("Replies to this event are closed.")
+    record = find_rsvp(session, event, user)
+    if record is None or record.answer == Answer.NOT_GOING:
+        raise EventError("Access needs are for people going or on the waiting list.")
+    _apply_needs(record, needs)
+    session.flush()
+
+
 def _join(session: Session, event: Event, user: User, existing: Rsvp | None, needs: Needs,
           now: datetime) -> Rsvp:
     """Take a place or join the waiting list. A concurrent double submit by the same
@@ -358,10 +370,12 @@ def publish(session: Session, event: Event) -> None:
     session.flush()
 
 
-def cancel(session: Session, event: Event, reason: str) -> None:
-    """Cancel, keep the page, and tell everyone who replied."""
+def cancel(session: Session, event: Event, reason: str, now: datetime | None = None) -> None:
+    """Cancel an event that has not started, keep the page, and tell everyone who replied."""
     if event.is_cancelled:
         raise EventError("This event is already cancelled.")
+    if not policies.cancellable(event, now or utcnow()):
+        raise EventError("This event has already started, so it can no longer be cancelled.")
     was_published = event.is_published
     event.status = EventStatus.CANCELLED.value
     event.cancelled_at = utcnow()

@@ -17,6 +17,7 @@ from portal.blueprints.events.forms import (
     EventForm,
     FeedbackForm,
     FollowupForm,
+    NeedsForm,
     RsvpForm,
 )
 from portal.blueprints.events.models import PROVISION_NAMES, PROVISIONS, Answer, Event, EventFormat, Topic
@@ -111,25 +112,44 @@ def mine():
 # One event
 
 
-def _rsvp_context(event: Event, form: RsvpForm | None = None) -> dict:
+def _needs_form(record) -> NeedsForm:
+    """The access-needs form, showing the needs already sent, or before any, the member's
+    usual needs from their profile, offered for them to send."""
+    if record is not None and record.needs:
+        return NeedsForm(formdata=None, obj=record)
+    return NeedsForm(formdata=None, data={
+        "needs_captions": current_user.usual_needs_captions,
+        "needs_interpreter": current_user.usual_needs_interpreter,
+        "needs_other": current_user.usual_needs_other,
+    })
+
+
+def _rsvp_context(event: Event, form: RsvpForm | None = None, needs_form: NeedsForm | None = None) -> dict:
+    """What the reply section and the list of people going show, for the page and its swaps."""
     now = utcnow()
-    record = services.find_rsvp(db.session, event, current_user) if current_user.is_authenticated else None
-    if form is None:
-        form = RsvpForm(obj=record)
-        if record and record.answer == Answer.WAITING:
-            # They said yes: the form shows it, so changing only their needs keeps their place in the queue.
-            form.answer.data = Answer.GOING.value
+    signed_in = current_user.is_authenticated
+    record = services.find_rsvp(db.session, event, current_user) if signed_in else None
+    answer = record.answer if record else None
+    can_rsvp = policies.can_rsvp(current_user, event, now)
+    # Pressing "Join the waiting list" would put them last: the button says where.
+    joins_queue = (can_rsvp and event.capacity is not None and not event.places_left
+                   and answer not in (Answer.GOING, Answer.WAITING))
     return {
         "event": event,
         "rsvp": record,
-        "position": services.waiting_position(db.session, record) if record and record.answer == Answer.WAITING else None,
-        "form": form,
+        "position": services.waiting_position(db.session, record) if answer == Answer.WAITING else None,
+        "next_position": queries.waiting_count(db.session, event) + 1 if joins_queue else None,
+        "form": form or RsvpForm(formdata=None),
+        "needs_form": needs_form or (_needs_form(record) if answer in (Answer.GOING, Answer.WAITING) else None),
+        "going": queries.going_shown(db.session, event) if signed_in else [],
         "rsvp_open": policies.rsvp_open(event, now),
         "closes_at": policies.rsvp_closes_at(event),
-        "can_rsvp": policies.can_rsvp(current_user, event, now),
+        "can_rsvp": can_rsvp,
+        "hosting": event.is_host(current_user),
         "show_join_link": policies.can_see_join_link(current_user, event, record, now),
         "can_feedback": policies.can_give_feedback(event, record, now),
         "can_manage": policies.can_manage(current_user, event),
+        "can_cancel": policies.can_publish(current_user) and policies.cancellable(event, now),
         "now": now,
     }
 
@@ -140,25 +160,55 @@ def show(event_id: int):
     return render("events/show.html", **_rsvp_context(event), action_form=ConfirmForm())
 
 
+def _refused(event: Event, status: int, problem: str | None = None, **forms) -> Response:
+    """The reply section again, with the form's errors (422) or the rule that stopped it (409)."""
+    return render("events/show.html", "events/_rsvp.html", status=status, problem=problem,
+                  **_rsvp_context(event, **forms), action_form=ConfirmForm())
+
+
+def _replied(event: Event, message: str) -> Response:
+    """After a reply or needs were saved: the reply section and who is going (htmx), or back to the page."""
+    if wants_fragment():
+        return done("", message, "events/_rsvp_swap.html", **_rsvp_context(event))
+    return done(url_for("events.show", event_id=event.id, _anchor="rsvp"), message)
+
+
 @bp.post("/<int:event_id>/rsvp")
 @require(Permission.TAKE_PART)
 def rsvp(event_id: int):
     event = _load(event_id)
     form = RsvpForm()
     if not form.validate_on_submit():
-        return render("events/show.html", "events/_rsvp.html", status=422,
-                      **_rsvp_context(event, form), action_form=ConfirmForm())
-    needs = services.Needs(form.needs_captions.data, form.needs_interpreter.data, form.needs_other.data or "")
+        return _refused(event, 422, form=form)
+    going = form.answer.data == Answer.GOING
+    record = services.find_rsvp(db.session, event, current_user)
+    # The one button carries no needs: a repeated "Attend" keeps those already sent.
+    needs = (services.Needs(record.needs_captions, record.needs_interpreter, record.needs_other)
+             if going and record else services.Needs())
     try:
-        result = services.rsvp(db.session, event, current_user, form.answer.data == "going", needs)
+        result = services.rsvp(db.session, event, current_user, going, needs)
     except services.EventError as error:
         # Replies closed while the page was open: a conflict, said where the form was.
-        return render("events/show.html", "events/_rsvp.html", status=409, problem=error.message,
-                      **_rsvp_context(event, form), action_form=ConfirmForm())
+        return _refused(event, 409, error.message, form=form)
     db.session.commit()
-    if wants_fragment():
-        return done("", result.message, "events/_rsvp.html", **_rsvp_context(event))
-    return done(url_for("events.show", event_id=event.id, _anchor="rsvp"), result.message)
+    return _replied(event, result.message)
+
+
+@bp.post("/<int:event_id>/needs")
+@require(Permission.TAKE_PART)
+def needs(event_id: int):
+    event = _load(event_id)
+    form = NeedsForm()
+    if not form.validate_on_submit():
+        return _refused(event, 422, needs_form=form)
+    try:
+        services.save_needs(db.session, event, current_user,
+                            services.Needs(form.needs_captions.data, form.needs_interpreter.data,
+                                           form.needs_other.data or ""))
+    except services.EventError as error:
+        return _refused(event, 409, error.message, needs_form=form)
+    db.session.commit()
+    return _replied(event, "Your access needs are saved. Only the hosts and community managers see them.")
 
 
 def _ics_response(body: str, filename: str) -> Response:
@@ -324,7 +374,7 @@ def publish(event_id: int):
 @require(Permission.MANAGE_COMMUNITY)
 def cancel(event_id: int):
     event = _load(event_id)
-    if event.is_cancelled:
+    if not policies.cancellable(event, utcnow()):
         return redirect(url_for("events.show", event_id=event.id))
     form = CancelForm()
     if form.validate_on_submit():

@@ -65,6 +65,10 @@ class Thread(Base):
 
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship()
+    # The newest post, for "last reply by ... 2 hours ago"; last_post_id has no foreign key
+    # (a post and its thread point at each other), so the join is spelt out.
+    last_post: Mapped[Post | None] = relationship(
+        primaryjoin="foreign(Thread.last_post_id) == Post.id", viewonly=True)
 
     @property
     def pages(self) -> int:

@@ -5,19 +5,61 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import policies
 from portal.blueprints.forums.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Category, Post, PostRevision, Thread
 from portal.core.pagination import Page, clamp, paginate
 
 
 def threads(session: Session, category: Category, page: int) -> Page:
-    """Pinned threads first, then the most recently active."""
+    """Pinned threads first, then the most recently active; each with its author and its
+    last post's author, in the same query."""
     query = (
         select(Thread).where(Thread.category_id == category.id)
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .options(selectinload(Thread.author))
+        .options(joinedload(Thread.author), joinedload(Thread.last_post).joinedload(Post.author))
     )
     return paginate(session, query, page, THREADS_PER_PAGE, total=category.thread_count)
+
+
+def participants(session: Session, threads_: list[Thread], limit: int = 4) -> dict[int, list[User]]:
+    """For each thread, up to ``limit`` people who wrote in it, in the order they first
+    did (so the starter comes first), leaving out deleted posts and accounts; one query."""
+    if not threads_:
+        return {}
+    first = func.min(Post.number)
+    writers = (
+        select(Post.thread_id, Post.author_id,
+               func.row_number().over(partition_by=Post.thread_id, order_by=first).label("rank"))
+        .where(Post.thread_id.in_([t.id for t in threads_]), Post.author_id.is_not(None),
+               Post.deleted_at.is_(None))
+        .group_by(Post.thread_id, Post.author_id).subquery()
+    )
+    rows = session.execute(
+        select(writers.c.thread_id, User).join(User, User.id == writers.c.author_id)
+        .where(writers.c.rank <= limit, User.deleted_at.is_(None))
+        .order_by(writers.c.thread_id, writers.c.rank)
+    )
+    found: dict[int, list[User]] = {t.id: [] for t in threads_}
+    for thread_id, user in rows:
+        found[thread_id].append(user)
+    return found
+
+
+def latest_threads(session: Session, categories_: list[Category]) -> dict[int, Thread]:
+    """Each category's most recently active thread, with its last post's author; one query."""
+    if not categories_:
+        return {}
+    ranked = (
+        select(Thread.id, func.row_number().over(
+            partition_by=Thread.category_id, order_by=(Thread.last_post_at.desc(), Thread.id.desc())).label("rank"))
+        .where(Thread.category_id.in_([c.id for c in categories_])).subquery()
+    )
+    rows = session.scalars(
+        select(Thread).join(ranked, ranked.c.id == Thread.id).where(ranked.c.rank == 1)
+        .options(joinedload(Thread.last_post).joinedload(Post.author))
+    )
+    return {t.category_id: t for t in rows}
 
 
 def posts(session: Session, thread: Thread, page: int) -> Page:

@@ -78,7 +78,8 @@ def _preview_response(page: str, form, **context):
 
 @bp.get("/forums/")
 def index():
-    return render("forums/index.html", categories=queries.visible_categories(db.session, current_user))
+    categories = queries.visible_categories(db.session, current_user)
+    return render("forums/index.html", categories=categories, latest=queries.latest_threads(db.session, categories))
 
 
 @bp.get("/forums/c/<slug>/")
@@ -87,8 +88,8 @@ def category(slug: str):
     page = queries.threads(db.session, category, page_arg())
     read = services.last_read(db.session, current_user, [t.id for t in page.items])
     return render("forums/category.html", category=category, result=page, read=read,
-                  following=services.is_subscribed_category(db.session, category, current_user),
-                  follow_form=ConfirmForm())
+                  participants=queries.participants(db.session, page.items),
+                  following=services.is_subscribed_category(db.session, category, current_user))
 
 
 @bp.get("/forums/t/<int:thread_id>")
@@ -104,7 +105,7 @@ def thread(thread_id: int):
         "forums/thread.html", thread=thread, result=page, read_before=read_before, first_unread=first_unread,
         helpful=services.helpful_by(db.session, current_user, [p.id for p in page.items]),
         following=services.is_subscribed_thread(db.session, thread, current_user),
-        form=ReplyForm(), action_form=ConfirmForm(), preview=None,
+        form=ReplyForm(), preview=None,
     )
     db.session.commit()  # after rendering: the reading and the page in one transaction
     return response
@@ -213,7 +214,7 @@ def helpful(post_id: int):
     db.session.commit()
     message = "Marked as helpful." if marked else "Helpful mark removed."
     return done(url_for("forums.permalink", post_id=post.id), message, "forums/_helpful.html",
-                post=post, marked=marked, action_form=ConfirmForm())
+                post=post, marked=marked, said=message)
 
 
 @bp.get("/forums/p/<int:post_id>/history")
@@ -229,7 +230,7 @@ def history(post_id: int):
 def _followed(noun: str, following: bool, message: str, page_url: str, follow_url: str):
     db.session.commit()
     return done(page_url, message, "forums/_follow.html", following=following, follow_url=follow_url,
-                noun=noun, follow_form=ConfirmForm())
+                noun=noun, said=message)
 
 
 @bp.post("/forums/t/<int:thread_id>/follow")

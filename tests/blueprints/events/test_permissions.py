@@ -34,6 +34,7 @@ ROUTES = [
     ("events.edit", "GET", "/events/{event}/edit", None, [302, 403, 403, 200, 200, 200]),
     ("events.edit", "GET", "/events/{draft}/edit", None, [302, 404, 404, 200, 200, 200]),
     ("events.cancel", "GET", "/events/{event}/cancel", None, [302, 403, 403, 403, 200, 200]),
+    ("events.cancel", "GET", "/events/{past}/cancel", None, [302, 403, 403, 403, 302, 302]),
     ("events.attendees", "GET", "/events/{event}/attendees", None, [302, 403, 403, 200, 200, 200]),
     ("events.attendees_csv", "GET", "/events/{event}/attendees.csv", None, [302, 403, 403, 200, 200, 200]),
     ("events.followup", "GET", "/events/{past}/follow-up", None, [302, 403, 403, 200, 200, 200]),
@@ -44,6 +45,9 @@ ROUTES = [
     ("events.feedback_results", "GET", "/events/{past}/feedback/results", None, [302, 403, 403, 200, 200, 200]),
     ("events.rsvp", "POST", "/events/{draft}/rsvp", {"answer": "going"}, [302, 403, 404, 409, 409, 409]),
     ("events.rsvp", "POST", "/events/{event}/rsvp", {"answer": "going"}, [302, 403, 303, 303, 303, 303]),
+    # Needs are for people going or waiting (the row above made them going); a draft takes none.
+    ("events.needs", "POST", "/events/{event}/needs", {}, [302, 403, 303, 303, 303, 303]),
+    ("events.needs", "POST", "/events/{draft}/needs", {}, [302, 403, 404, 409, 409, 409]),
     ("events.create", "POST", "/events/new", {}, [302, 403, 403, 403, 422, 422]),
     ("events.edit", "POST", "/events/{event}/edit", {}, [302, 403, 403, 422, 422, 422]),
     ("events.cancel", "POST", "/events/{event}/cancel", {}, [302, 403, 403, 403, 422, 422]),

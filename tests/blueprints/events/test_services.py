@@ -333,6 +333,30 @@ def test_cancelling_tells_everyone_who_replied_with_a_cancelled_calendar_file(se
         services.cancel(session, full, "")
 
 
+def test_an_event_that_has_started_cannot_be_cancelled(session, host):
+    started = make_event(session, hosts=[host], starts_in=-timedelta(minutes=5))
+    with pytest.raises(EventError, match="already started"):
+        services.cancel(session, started, "")
+    assert started.is_published
+
+
+def test_needs_change_for_someone_going_or_waiting_without_moving_them(session, host):
+    full = make_event(session, hosts=[host], capacity=1)
+    inside, waiting, declined = people(session, 3)
+    going(session, full, inside)
+    going(session, full, waiting)
+    not_going(session, full, declined)
+    services.save_needs(session, full, waiting, Needs(captions=True, other=" Large print "))
+    record = services.find_rsvp(session, full, waiting)
+    assert (record.answer, record.needs) == (Answer.WAITING, ["Captions", "Large print"])
+    assert services.waiting_position(session, record) == 1 and full.going_count == 1
+    with pytest.raises(EventError, match="going or on the waiting list"):
+        services.save_needs(session, full, declined, Needs(captions=True))
+    full.status = EventStatus.CANCELLED
+    with pytest.raises(EventError, match="closed"):
+        services.save_needs(session, full, inside, Needs(captions=True))
+
+
 def test_cancelling_a_draft_emails_nobody(session, host):
     draft = make_event(session, hosts=[host], status=EventStatus.DRAFT)
     services.cancel(session, draft, "")

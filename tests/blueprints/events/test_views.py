@@ -197,38 +197,55 @@ def test_cancelling_keeps_the_page_and_tells_everyone_who_replied(app, browser, 
     page = text_of(visitor.get(f"/events/{event.id}"))
     assert visitor.page.status_code == 200
     assert "This event is cancelled, so there is nothing to reply to." in page
-    assert "Send reply" not in page
+    assert "Attend" not in page
     assert browser.get(f"/events/{event.id}/cancel").status_code == 302, "nothing left to cancel"
 
 
 # Replying
 
 
-def test_reply_without_javascript_redirects_with_a_banner(browser, session, event, member):
+def test_one_button_attends_then_asks_for_needs_filled_in_from_the_profile(browser, session, event, member):
+    member.usual_needs_captions, member.usual_needs_other = True, "A quiet seat"
+    session.flush()
     sign_in(browser, member)
-    browser.get(f"/events/{event.id}")
-    response = browser.submit({"answer": "going", "needs_captions": True, "needs_other": "A quiet seat"},
-                              button="Send reply", follow=False)
+    page = text_of(browser.get(f"/events/{event.id}"))
+    assert "<strong>10 of 10</strong> places left" in page
+    assert "Your access needs" not in page, "needs are asked after replying, not before"
+    response = browser.submit(button="Attend", follow=False)
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/events/{event.id}#rsvp")
     page = text_of(browser.follow(response))
     assert '<div class="notice notice-success" role="status"> <p>You\'re going. 9 places left.</p>' in page
-    assert "<strong>You're going.</strong> 9 places left." in page
+    assert "<strong>You're going.</strong>" in page and "<strong>9 of 10</strong> places left" in page
+    assert page.count("places left") == 2, "the places appear once on the page, beside the banner"
     record = services.find_rsvp(session, event, member)
+    assert record.answer == "going" and record.needs == [], "nothing is sent to the hosts unasked"
+    assert "Your usual needs, from your profile, are filled in below" in page
+    filled = dict(browser.form(button="Send my access needs").fields)
+    assert filled.get("needs_captions") == "y" and filled["needs_other"] == "A quiet seat"
+    assert "needs_interpreter" not in filled
+    browser.submit(button="Send my access needs")
+    page = text_of(browser.page)
+    assert "Your access needs are saved. Only the hosts and community managers see them." in page
+    assert "The hosts know: Captions; A quiet seat." in page
+    session.refresh(record)
     assert (record.answer, record.needs_captions, record.needs_other) == ("going", True, "A quiet seat")
-    form = dict(browser.form(button="Send reply").fields)
-    assert form["answer"] == "going" and form["needs_other"] == "A quiet seat", "the reply is shown to change"
+    assert ">Attend<" not in page and "Cancel my place" in page
 
 
-def test_reply_with_htmx_swaps_the_reply_and_announces_the_places_left(browser, session, event, member):
+def test_reply_with_htmx_swaps_the_reply_and_who_is_going_and_announces_the_places(browser, session, event,
+                                                                                   member):
     sign_in(browser, member)
     browser.get(f"/events/{event.id}")
-    response = browser.submit({"answer": "going"}, button="Send reply", follow=False, headers=HX)
+    assert "Nobody has said they're going yet." in browser.html
+    response = browser.submit(button="Attend", follow=False, headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.startswith('<section id="rsvp"')
     assert "<html" not in body and "<main" not in body
-    assert "<strong>You're going.</strong> 9 places left." in body
+    assert "<strong>You're going.</strong>" in body and "<strong>9 of 10</strong> places left" in body
+    assert '<section id="going" class="going" aria-labelledby="going-heading" data-hx-swap-oob="true">' in body
+    assert member.public_name in body.split('id="going"')[1], "the swap shows them among the people going"
     assert body.endswith('<div id="live-region" data-hx-swap-oob="innerHTML">You&#39;re going. 9 places left.</div>')
     assert "HX-Request" in response.headers["Vary"]
 
@@ -239,29 +256,31 @@ def test_a_full_event_offers_the_waiting_list_and_gives_the_position(browser, se
     reply(session, full, make_user(session))
     sign_in(browser, member)
     browser.get(f"/events/{full.id}")
-    assert "The event is full: saying yes puts you on the waiting list." in browser.html
-    response = browser.submit({"answer": "going"}, button="Send reply", follow=False, headers=HX)
+    assert "<strong>Full:</strong> all 1 places are taken" in text_of(browser.page)
+    response = browser.submit(button="Join the waiting list (you would be number 2)", follow=False, headers=HX)
     body = text_of(response)
     assert "<strong>You're number 2 on the waiting list.</strong>" in body
     assert '<div id="live-region" data-hx-swap-oob="innerHTML">The event is full. You\'re number 2 on the waiting list.</div>' in body
+    assert "Leave the waiting list" in body
     assert "<strong>You're number 2 on the waiting list.</strong>" in text_of(browser.get(f"/events/{full.id}"))
 
 
-def test_a_reply_without_an_answer_is_refused_and_keeps_the_needs_typed(browser, session, event, member):
+def test_a_reply_without_an_answer_is_refused(browser, session, event, member):
     sign_in(browser, member)
     browser.get(f"/events/{event.id}")
-    response = browser.submit({"needs_other": "Large print", "needs_interpreter": True}, button="Send reply",
-                              follow=False)
+    response = browser.client.post(f"/events/{event.id}/rsvp", data={"csrf_token": csrf_token(browser, f"/events/{event.id}")})
     assert response.status_code == 422
     page = text_of(response)
-    assert "<title>Error: " in page
-    assert 'id="answer-error"' in page and "Choose whether you are going" in page
-    assert 'value="Large print"' in page
+    assert "<title>Error: " in page and "Choose whether you are going" in page
     assert services.find_rsvp(session, event, member) is None
-    response = browser.submit({"needs_other": "Large print"}, button="Send reply", follow=False, headers=HX)
-    assert response.status_code == 422
-    assert response.get_data(as_text=True).startswith('<section id="rsvp"')
-    assert 'id="answer-error"' in response.get_data(as_text=True)
+
+
+def test_hosts_are_not_asked_whether_they_are_going(browser, session, event, host):
+    sign_in(browser, host)
+    page = text_of(browser.get(f"/events/{event.id}"))
+    assert "You're hosting this event." in page
+    assert ">Attend<" not in page
+    assert page.index("Hosting tools") < page.index("Starts"), "hosting tools come first"
 
 
 def test_unverified_members_are_told_why_they_cannot_reply(browser, session, event):
@@ -269,7 +288,7 @@ def test_unverified_members_are_told_why_they_cannot_reply(browser, session, eve
     sign_in(browser, unverified)
     page = text_of(browser.get(f"/events/{event.id}"))
     assert "To reply, first confirm your email address." in page
-    assert "Send reply" not in page
+    assert ">Attend<" not in page
     response = browser.client.post(f"/events/{event.id}/rsvp",
                                    data={"csrf_token": csrf_token(browser, f"/events/{event.id}"), "answer": "going"})
     assert response.status_code == 403
@@ -290,14 +309,14 @@ def test_a_reply_after_the_deadline_is_refused_with_the_reason(browser, session,
     browser.get(f"/events/{event.id}")
     event.rsvp_deadline = event.starts_at - timedelta(days=8)
     session.flush()
-    response = browser.submit({"answer": "going"}, button="Send reply", follow=False)
+    response = browser.submit(button="Attend", follow=False)
     assert response.status_code == 409
     page = text_of(response)
     assert 'role="alert"' in page and "Replies to this event are closed.</strong> Your reply was not saved." in page
-    assert "Replies closed" in page and "Send reply" not in page
+    assert "Replies closed" in page and ">Attend<" not in page
     assert services.find_rsvp(session, event, member) is None
     page = text_of(browser.get(f"/events/{event.id}"))
-    assert "Replies closed" in page and "Send reply" not in page
+    assert "Replies closed" in page and ">Attend<" not in page
 
 
 def test_a_going_member_who_cancels_hands_the_place_to_the_first_waiting(browser, session, host, member):
@@ -307,7 +326,7 @@ def test_a_going_member_who_cancels_hands_the_place_to_the_first_waiting(browser
     reply(session, full, first)
     sign_in(browser, member)
     browser.get(f"/events/{full.id}")
-    browser.submit({"answer": "not_going"}, button="Send reply")
+    browser.submit(button="Cancel my place")
     assert "You're not going. Thanks for letting the hosts know." in text_of(browser.page)
     assert "You said you're not going." in text_of(browser.page)
     assert services.find_rsvp(session, full, first).answer == Answer.GOING
@@ -590,14 +609,17 @@ def test_managers_see_every_draft_and_hosts_see_theirs(app, session, host, manag
 
 
 def test_overlong_needs_are_refused_and_kept(browser, session, event, member):
+    reply(session, event, member)
     sign_in(browser, member)
     browser.get(f"/events/{event.id}")
-    response = browser.submit({"answer": "going", "needs_other": "n" * 501}, button="Send reply", follow=False)
-    assert response.status_code == 422
-    page = text_of(response)
-    assert 'id="needs_other-error"' in page and "Your access needs must be 500 characters or fewer" in page
-    assert "n" * 501 in page
-    assert services.find_rsvp(session, event, member) is None
+    for headers in ({}, HX):
+        response = browser.submit({"needs_other": "n" * 501}, button="Send my access needs", follow=False,
+                                  headers=headers)
+        assert response.status_code == 422
+        page = text_of(response)
+        assert 'id="needs_other-error"' in page and "Your access needs must be 500 characters or fewer" in page
+        assert "n" * 501 in page
+    assert services.find_rsvp(session, event, member).needs == []
 
 
 def test_an_overlong_cancellation_reason_is_refused_and_kept(browser, session, event, manager):
@@ -619,17 +641,59 @@ def test_the_event_page_names_the_events_zone_and_the_viewers(browser, session, 
     assert f'<time datetime="{event.starts_at.isoformat()}">' in page
 
 
-def test_someone_waiting_sees_their_yes_and_can_update_their_needs(browser, session, host, member):
+def test_someone_waiting_keeps_their_place_when_they_update_their_needs(browser, session, host, member):
     full = make_event(session, hosts=[host], capacity=1)
     reply(session, full, make_user(session))
     reply(session, full, member)
     sign_in(browser, member)
     browser.get(f"/events/{full.id}")
-    assert dict(browser.form(button="Send reply").fields).get("answer") == "going"
-    browser.submit({"needs_captions": True}, button="Send reply")
-    assert "The event is full. You're number 1 on the waiting list." in text_of(browser.page)
+    browser.submit({"needs_captions": True}, button="Send my access needs")
+    assert "You're number 1 on the waiting list." in text_of(browser.page)
     record = services.find_rsvp(session, full, member)
     assert record.answer == Answer.WAITING and record.needs_captions
+    browser.submit(button="Leave the waiting list")
+    session.refresh(record)
+    assert record.answer == Answer.NOT_GOING and record.needs == [], "leaving takes the needs away too"
+
+
+def test_needs_from_someone_not_going_are_refused_in_words(browser, session, event, member):
+    reply(session, event, member)
+    sign_in(browser, member)
+    browser.get(f"/events/{event.id}")
+    services.rsvp(session, event, member, False, Needs())
+    response = browser.submit({"needs_captions": True}, button="Send my access needs", follow=False)
+    assert response.status_code == 409
+    assert "Access needs are for people going or on the waiting list." in text_of(response)
+
+
+def test_a_past_event_offers_no_cancel_and_a_future_draft_does_not_say_replies_closed(browser, session, host,
+                                                                                       manager):
+    ended = make_event(session, hosts=[host], starts_in=-timedelta(hours=3))
+    draft = make_event(session, hosts=[host], status=EventStatus.DRAFT)
+    sign_in(browser, manager)
+    page = text_of(browser.get(f"/events/{ended.id}"))
+    assert f"/events/{ended.id}/cancel" not in page and "Cancel my place" not in page
+    response = browser.get(f"/events/{ended.id}/cancel")
+    assert response.status_code == 302
+    page = text_of(browser.get(f"/events/{draft.id}"))
+    assert "Replies closed" not in page and "Members can reply once the event is published." in page
+    assert page.index("Publish this event") < page.index("Taking part")
+
+
+def test_who_is_going_shows_eight_people_who_allow_it_then_a_count(app, browser, session, event, member):
+    event.capacity = None
+    hidden = make_user(session, display_name="Private Person", show_in_attendee_lists=False)
+    people = [make_user(session, display_name=f"Goer {n}") for n in range(10)]
+    reply(session, event, hidden)
+    for person in people:
+        reply(session, event, person)
+    sign_in(browser, member)
+    page = text_of(browser.get(f"/events/{event.id}"))
+    going = page.split('id="going-heading"')[1]
+    assert [f"Goer {n}" in going for n in range(10)] == [True] * 8 + [False] * 2
+    assert "Private Person" not in page
+    assert "and 3 others" in going
+    assert 'id="going-heading"' not in text_of(browser_for(app, None).get(f"/events/{event.id}")), "members only"
 
 
 def test_a_cancelled_event_offers_no_follow_up(browser, session, host):

@@ -133,14 +133,15 @@ def test_following_and_unfollowing_a_thread_with_the_button(browser, session, ca
     thread = make_thread(session, category, other, title="Time zones")
     sign_in(browser, member)
     browser.get(f"/forums/t/{thread.id}")
-    assert 'aria-pressed="false">Follow this thread' in browser.html
+    assert 'aria-pressed="false">Follow<span class="visually-hidden"> this thread' in browser.html
     browser.submit(button="Follow this thread")
     assert "You are following “Time zones”. Replies reach you by your email choice." in text_of(browser.page)
-    assert 'aria-pressed="true">Follow this thread' in browser.html
+    # The same visible state as after an htmx swap: "Following", a check mark, pressed.
+    assert 'aria-pressed="true"><span aria-hidden="true">✓ </span>Following<span class="visually-hidden"> this thread' in browser.html
     make_post(session, thread, other, body="News", notify=True)
     assert len(notes_for(session, member)) == 1
     browser.get(f"/forums/t/{thread.id}")
-    browser.submit(button="Follow this thread")
+    browser.submit(button="✓ Following this thread")
     assert "You are no longer following “Time zones”." in text_of(browser.page)
     make_post(session, thread, other, body="More news", notify=True)
     assert len(notes_for(session, member)) == 1
@@ -154,6 +155,8 @@ def test_following_with_htmx_swaps_the_button_and_announces(browser, session, ca
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert body.startswith('<form class="follow" id="follow-thread"') and 'aria-pressed="true"' in body
+    assert ('<span class="toggle-said">You are following “Time zones”. Replies reach you by your email choice.</span>'
+            in body), "the result shows beside the button as well as in the live region"
     assert body.endswith('<div id="live-region" data-hx-swap-oob="innerHTML">You are following “Time zones”. '
                          'Replies reach you by your email choice.</div>')
 
@@ -170,7 +173,7 @@ def test_following_a_category_brings_its_new_threads(browser, session, category,
     make_post(session, thread, other, body="Bump", notify=True)
     assert len(notes_for(session, member)) == 1, "following a category is not following its threads"
     browser.get(f"/forums/c/{category.slug}/")
-    response = browser.submit(button="Follow this category", headers=HX, follow=False)
+    response = browser.submit(button="✓ Following this category", headers=HX, follow=False)
     assert 'aria-pressed="false"' in response.get_data(as_text=True)
     assert "You are no longer following Finding a mentor." in response.get_data(as_text=True)
     make_thread(session, category, other, notify=True)

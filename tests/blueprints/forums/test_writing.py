@@ -51,7 +51,7 @@ def test_a_member_starts_a_thread_from_the_category_page(browser, session, categ
     assert services.is_subscribed_thread(session, thread, member)
     session.refresh(category)
     assert (category.thread_count, category.post_count) == (1, 1)
-    assert 'aria-pressed="true">Follow this thread' in browser.html
+    assert 'aria-pressed="true"><span aria-hidden="true">✓ </span>Following<span class="visually-hidden"> this thread' in browser.html
 
 
 def test_a_reply_is_posted_and_lands_on_its_page(browser, session, category, member, other):
@@ -239,7 +239,7 @@ def test_your_posts_offer_edit_and_delete_and_others_offer_helpful_and_report(br
     assert "Edit post 2" in texts and "Delete post 2" in texts and "Report post 1" in texts
     assert "Edit post 1" not in texts and "Report post 2" not in texts
     buttons = [" ".join(e.text.split()) for e in elements(browser.html) if e.tag == "button"]
-    assert "Helpful: post 1 (0)" in buttons and not any(b.startswith("Helpful: post 2") for b in buttons)
+    assert "Helpful: post 1, · 0" in buttons and not any("Helpful: post 2" in b for b in buttons)
 
 
 # Helpful marks
@@ -247,7 +247,7 @@ def test_your_posts_offer_edit_and_delete_and_others_offer_helpful_and_report(br
 
 def _helpful_button(markup: str, number: int):
     [button] = [e for e in elements(markup) if e.tag == "button"
-                and " ".join(e.text.split()).startswith(f"Helpful: post {number} ")]
+                and f"Helpful: post {number}," in e.text]
     return button
 
 
@@ -257,18 +257,20 @@ def test_helpful_marks_toggle_with_a_plain_form(app, browser, session, category,
     sign_in(browser, member)
     browser.get(f"/forums/t/{thread.id}")
     assert _helpful_button(browser.html, 1).attrs["aria-pressed"] == "false"
-    browser.submit(button="Helpful: post 1 (0)")
+    browser.submit(button="Helpful: post 1, · 0")
     assert "Marked as helpful." in text_of(browser.page)
     assert _helpful_button(browser.html, 1).attrs["aria-pressed"] == "true"
-    assert " ".join(_helpful_button(browser.html, 1).text.split()) == "Helpful: post 1 (1)"
+    # Pressed: a check mark and the count, the same after the redirect as after an htmx swap.
+    assert " ".join(_helpful_button(browser.html, 1).text.split()) == "✓ Helpful: post 1, · 1"
+    assert 'class="toggle-said"' not in browser.html  # without htmx the banner reports it
 
     second = browser_for(app, make_person(session))
     second.get(f"/forums/t/{thread.id}")
-    second.submit(button="Helpful: post 1 (1)")
-    assert " ".join(_helpful_button(second.html, 1).text.split()) == "Helpful: post 1 (2)"
+    second.submit(button="Helpful: post 1, · 1")
+    assert " ".join(_helpful_button(second.html, 1).text.split()) == "✓ Helpful: post 1, · 2"
 
     browser.get(f"/forums/t/{thread.id}")
-    browser.submit(button="Helpful: post 1 (2)")
+    browser.submit(button="✓ Helpful: post 1, · 2")
     assert "Helpful mark removed." in text_of(browser.page)
     assert _helpful_button(browser.html, 1).attrs["aria-pressed"] == "false"
     session.refresh(post)
@@ -281,17 +283,18 @@ def test_helpful_with_htmx_swaps_the_button_and_announces(browser, session, cate
     post = first_post(session, thread)
     sign_in(browser, member)
     browser.get(f"/forums/t/{thread.id}")
-    form = browser.form(button="Helpful: post 1 (0)")
+    form = browser.form(button="Helpful: post 1, · 0")
     assert form.action == f"/forums/p/{post.id}/helpful"
     assert f'data-hx-post="/forums/p/{post.id}/helpful" data-hx-target="#helpful-{post.id}" data-hx-swap="outerHTML"' in browser.html
-    response = browser.submit(button="Helpful: post 1 (0)", headers=HX, follow=False)
+    response = browser.submit(button="Helpful: post 1, · 0", headers=HX, follow=False)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.startswith(f'<form class="helpful" id="helpful-{post.id}"')
-    assert 'aria-pressed="true"' in body and "(1)" in body and "<html" not in body
+    assert 'aria-pressed="true"' in body and "·</span> 1</button>" in body and "<html" not in body
+    assert '<span class="toggle-said">Marked as helpful.</span>' in body  # seen beside the button too
     assert body.endswith('<div id="live-region" data-hx-swap-oob="innerHTML">Marked as helpful.</div>')
     again = browser.client.post(f"/forums/p/{post.id}/helpful", data={"csrf_token": csrf_token(browser)}, headers=HX)
-    assert 'aria-pressed="false"' in again.get_data(as_text=True) and "(0)" in again.get_data(as_text=True)
+    assert 'aria-pressed="false"' in again.get_data(as_text=True) and "·</span> 0</button>" in again.get_data(as_text=True)
     assert "Helpful mark removed." in again.get_data(as_text=True)
 
 
@@ -507,3 +510,17 @@ def test_an_unverified_member_is_asked_to_confirm_their_email(browser, session, 
     page = text_of(browser.get(f"/forums/t/{thread.id}"))
     assert "Confirm your email address to reply." in page
     assert browser.get(f"/forums/t/{thread.id}/reply").status_code == 403
+
+
+def test_post_actions_show_short_labels_and_name_the_post_for_assistive_technology(browser, session, category,
+                                                                                 member, other):
+    thread = make_thread(session, category, other)
+    make_post(session, thread, member)
+    sign_in(browser, member)
+    markup = browser.get(f"/forums/t/{thread.id}").get_data(as_text=True)
+    # The visible label starts the accessible name (WCAG 2.5.3); no aria-label overrides it.
+    for shown, hidden in (("Quote", " post 1 in a reply"), ("Report", " post 1"), ("Link", " to post 1"),
+                          ("Edit", " post 2"), ("Delete", " post 2")):
+        assert f'>{shown}<span class="visually-hidden">{hidden}</span></a>' in markup, shown
+    assert "aria-label=" not in markup[markup.index('class="post-actions"'):]
+    assert ("About Olu Other", f"/people/{other.id}") in links(markup)

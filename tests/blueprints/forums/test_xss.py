@@ -58,7 +58,7 @@ def assert_inert(markup: str, where: str) -> None:
         if element.tag == "script":
             assert element.attrs.get("src", "").startswith(ASSETS) and not element.text.strip(), label
         if element.tag == "link":
-            assert element.attrs.get("rel") == "stylesheet" and element.attrs["href"].startswith(ASSETS), label
+            assert element.attrs.get("rel") in {"stylesheet", "icon"} and element.attrs["href"].startswith(ASSETS), label
         if element.tag == "meta":
             assert "http-equiv" not in element.attrs, label
         for name, value in element.attrs.items():

@@ -102,3 +102,17 @@ def test_a_members_start_page_keeps_the_query_budget(app, client, session):
     sign_in(Browser(client), person)
     result = measure(app, client, "/")
     assert result.queries <= QUERY_BUDGET, result.statements
+
+
+def test_pages_describe_themselves_and_public_events_share_as_cards(client, session):
+    published = make_event(session, title="Portfolio clinic", summary="Bring one project; leave with three fixes.")
+    draft = make_event(session, title="Secret plans", status=EventStatus.DRAFT)
+    session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert '<meta name="description" content="Mentoring Circle: events, discussions' in home
+    assert re.search(r'<link rel="icon" href="/assets/[0-9a-f]{12}/img/favicon.svg" type="image/svg\+xml">', home)
+    event = client.get(f"/events/{published.id}").get_data(as_text=True)
+    assert '<meta name="description" content="Bring one project; leave with three fixes.">' in event
+    assert '<meta property="og:title" content="Portfolio clinic">' in event
+    assert f'<meta property="og:url" content="http://portal.test/events/{published.id}">' in event
+    assert "og:title" not in client.get(f"/events/{draft.id}").get_data(as_text=True)
