@@ -202,9 +202,6 @@ def private_environment(folder: str) -> dict[str, str]:
         LANG="C.UTF-8",
         LC_ALL="C.UTF-8",
         LANGUAGE="en",
-        # Chromium loads its AT-SPI bridge only when asked; Orca's own request to turn
-        # accessibility on goes to GSettings, which is in memory and Orca's alone here.
-        ACCESSIBILITY_ENABLED="1",
     )
     return environment
 
