@@ -121,7 +121,9 @@ def relative_time_tag(moment: datetime | None, zone_name: str | None = None, now
     if moment is None:
         return Markup("")
     zone_name = zone_name or viewer_zone_name()
-    return Markup('<time datetime="{}">{}<span class="visually-hidden"> ({})</span></time>').format(
+    # No role for the element: Chromium gives <time> one, and screen readers then split a
+    # heading that holds it ("Amara, heading" then "3 days ago, heading").
+    return Markup('<time datetime="{}" role="presentation">{} <span class="visually-hidden">({})</span></time>').format(
         moment.isoformat(timespec="seconds"), relative_text(moment, now or datetime.now(UTC), zone_name),
         format_in_zone(moment, zone_name))
 

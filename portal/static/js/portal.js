@@ -75,14 +75,18 @@
   // main can take focus only while the skip link is used: a permanent tabindex makes
   // Chromium move focus to main when a screen reader's caret moves inside it, so the
   // next Tab would start again from main's first link.
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a.skip-link") : null;
+  // The listener sits on the skip link alone: a click listener on the document makes
+  // Chromium expose everything focusable as "clickable" to screen readers.
+  function skipLinkFocus() {
+    var link = document.querySelector("a.skip-link");
     var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
     if (!target) { return; }
-    target.setAttribute("tabindex", "-1");
-    target.addEventListener("blur", function () { target.removeAttribute("tabindex"); }, { once: true });
-    target.focus();
-  });
+    link.addEventListener("click", function () {
+      target.setAttribute("tabindex", "-1");
+      target.addEventListener("blur", function () { target.removeAttribute("tabindex"); }, { once: true });
+      target.focus();
+    });
+  }
 
   // Without JavaScript "Menu" is a link that opens the menu by its fragment; with it, a
   // button that says whether the menu is open.
@@ -113,6 +117,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    skipLinkFocus();
     menuButton();
     foldOnNarrowScreens();
     var summary = document.querySelector("[data-autofocus]");
