@@ -276,12 +276,9 @@ def test_an_empty_month_says_so(client):
     assert "No events this month." in client.get("/events/calendar/2030/6").get_data(as_text=True)
 
 
-def test_filters_sit_behind_a_disclosure_open_only_when_some_are_on(client, session, host):
+def test_cards_name_the_format_and_access_provisions_as_labelled_tags(client, session, host):
     make_event(session, hosts=[host], title="Captioned", live_captions=True, step_free=True)
-    page = text_of(client.get("/events/"))
-    assert '<details class="filters-disclosure">' in page and "<summary>Filter events</summary>" in page
     filtered = text_of(client.get("/events/?access=live_captions"))
-    assert '<details class="filters-disclosure" open>' in filtered and "(filters on)" in filtered
     card = filtered.split('class="event-card"')[1]
     assert '<span class="visually-hidden">Access: </span>Live captions' in card
     assert '<span class="visually-hidden">Access: </span>Step-free venue' in card
