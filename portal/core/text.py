@@ -5,9 +5,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -18,7 +21,67 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# "@Amara Okafor": an @ (not inside a word or after another @) and up to four words.
+MENTION = re.compile(r"(?<![\w@])@(\w[\w'’.-]*(?:[ \t]+\w[\w'’.-]*){0,3})")
+
+
+def _known_name(words: str, people: Mapping[str, str]) -> tuple[str, str] | None:
+    """The longest run of ``words``' first words (as written, without a closing full stop
+    or "'s") that ``people`` knows by its lowercased form, and that person's address."""
+    ends = [m.end() for m in re.finditer(r"\S+", words)]
+    for end in reversed(ends):
+        written = words[:end].rstrip(".")
+        for name in (written, re.sub(r"['’]s$", "", written)):
+            if name.lower() in people:
+                return name, people[name.lower()]
+    return None
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _mention_tokens(text: str, people: Mapping[str, str]) -> list[Token]:
+    """``text`` with each @mention of a known person made a link of class "mention"."""
+    tokens, done = [], 0
+    for match in MENTION.finditer(text):
+        found = _known_name(match.group(1), people)
+        if found is None:
+            continue
+        name, href = found
+        link = Token("link_open", "a", 1, attrs={"href": href, "class": "mention"})
+        tokens += [_text_token(text[done:match.start()]), link, _text_token("@" + name), Token("link_close", "a", -1)]
+        done = match.start(1) + len(name)
+    tokens.append(_text_token(text[done:]))
+    return [t for t in tokens if t.type != "text" or t.content]
+
+
+def _link_mentions(state: StateCore) -> None:
+    """A core rule: mentions of the people in ``env["mentions"]`` (lowercased name to
+    address) become links, except in quotations, links and code, which name nobody
+    (as ``prose`` has it; code is not a text token)."""
+    people = state.env.get("mentions")
+    if not people:
+        return
+    quoted = 0
+    for block in state.tokens:
+        quoted += {"blockquote_open": 1, "blockquote_close": -1}.get(block.type, 0)
+        if block.type != "inline" or not block.children or quoted:
+            continue
+        children, in_link = [], 0
+        for token in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "text" and not in_link and "@" in token.content:
+                children += _mention_tokens(token.content, people)
+            else:
+                children.append(token)
+        block.children = children
+
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough").enable("table")
+_markdown.core.ruler.push("mentions", _link_mentions)
 
 
 def _demote_headings(html: str, top: int) -> str:
@@ -50,16 +113,20 @@ def _drop_images_without_alt(html: str) -> str:
     return re.sub(r'<img\b(?![^>]*\balt="[^"]*[^"\s][^"]*")[^>]*>', "", html)
 
 
-def render_markdown(source: str, *, heading_level: int = 3, images_as_links: bool = True) -> Markup:
+def render_markdown(source: str, *, heading_level: int = 3, images_as_links: bool = True,
+                    mentions: Mapping[str, str] | None = None) -> Markup:
     """Markdown to safe HTML: no raw HTML, links http/https/mailto only and marked as
     user content, headings demoted below ``heading_level`` - 1, images only with alt text,
     and as links unless ``images_as_links`` is False (every image is on another site, which
-    would learn who reads: a reader's choice)."""
-    raw = _markdown.render(source or "")
+    would learn who reads: a reader's choice). ``mentions`` maps lowercased names to the
+    addresses of the people they name: "@Name" for one of them becomes a link of class
+    "mention" (the longest name that fits wins: "@Amara Okafor" before "@Amara")."""
+    raw = _markdown.render(source or "", {"mentions": mentions or {}})
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS | {"h1", "h2"},
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"a": {"mention"}},
         url_schemes=URL_SCHEMES,
         link_rel="nofollow ugc noopener",
     )

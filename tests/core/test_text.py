@@ -170,3 +170,32 @@ def test_a_slug_fits_its_limit_without_a_trailing_hyphen():
 ])
 def test_prose_is_the_running_text_without_code_or_quotations(source, expected):
     assert prose(source) == expected
+
+
+# Mentions: "@Name" of a known person becomes a highlighted link to them.
+
+PEOPLE = {"amara okafor": "/people/1", "amara": "/people/2", "ben": "/people/3"}
+
+
+@pytest.mark.parametrize(("source", "html"), [
+    ("Thanks @Amara Okafor, that helps", '<p>Thanks <a href="/people/1" class="mention" rel="nofollow ugc noopener">'
+                                         "@Amara Okafor</a>, that helps</p>"),
+    ("@amara agreed", '<p><a href="/people/2" class="mention" rel="nofollow ugc noopener">@amara</a> agreed</p>'),
+    ("@Amara Okafor's idea.", '<p><a href="/people/1" class="mention" rel="nofollow ugc noopener">'
+                              "@Amara Okafor</a>'s idea.</p>"),
+    ("Ask @Ben.", '<p>Ask <a href="/people/3" class="mention" rel="nofollow ugc noopener">@Ben</a>.</p>'),
+])
+def test_mentions_of_known_people_become_mention_links(source, html):
+    assert str(render_markdown(source, mentions=PEOPLE)).strip() == html
+
+
+@pytest.mark.parametrize("source", [
+    "@Nobody here", "email me at ben@example.org", "`@Ben`", "> @Ben said so", "[ask @Ben](https://example.org)",
+])
+def test_unknown_names_quotes_code_and_links_mention_nobody(source):
+    assert 'class="mention"' not in render_markdown(source, mentions=PEOPLE)
+
+
+def test_without_mentions_nothing_is_linked_and_no_one_can_write_the_class():
+    assert "<a" not in render_markdown("@Ben")
+    assert "<a" not in render_markdown('<a class="mention" href="/x">x</a>')  # raw HTML stays text

@@ -78,7 +78,8 @@ def seed(session: Session, people: list[User]) -> int:
     rng = random.Random(5)
     community = list(session.scalars(select(User).where(User.deleted_at.is_(None), User.email.is_not(None))))
     by_email = {p.email: p for p in people}
-    start = utcnow() - timedelta(days=60)
+    # About 500 posts 37 minutes apart: they end a week or so ago, so lists say "8 days ago".
+    start = utcnow() - timedelta(days=21)
     clock = iter(start + timedelta(minutes=37 * n) for n in range(100_000))
     threads = []
     for position, (name, description, audience) in enumerate(CATEGORIES):
@@ -93,9 +94,11 @@ def seed(session: Session, people: list[User]) -> int:
                 author = rng.choice(authors)
                 thread = services.start_thread(session, category, author, title, opening, now=next(clock),
                                               notify=False)
-                for _ in range(rng.randint(0, 6)):
-                    services.reply(session, thread, rng.choice(authors), rng.choice(REPLIES), now=next(clock),
-                                  notify=False)
+                for n in range(rng.randint(0, 6)):
+                    text = rng.choice(REPLIES)
+                    if n == 0 and round_ == 0:  # a first reply answers the starter by name: a mention
+                        text = f"@{author.display_name} {text}"
+                    services.reply(session, thread, rng.choice(authors), text, now=next(clock), notify=False)
                 threads.append(thread)
     long_thread = threads[5]
     for n in range(200):

@@ -25,12 +25,11 @@ from portal.blueprints.forums.models import (
 from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify, path_for
 from portal.core.db import column_length, lock_for_update, utcnow
 from portal.core.permissions import Role
-from portal.core.text import excerpt, prose, slugify
+from portal.core.text import MENTION, excerpt, prose, slugify
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 NEW_ACCOUNT_AGE = timedelta(days=2)
 NEW_ACCOUNT_POSTS_PER_HOUR = 5
-MENTION = re.compile(r"(?<![\w@])@(\w[\w'’.-]*(?:[ \t]+\w[\w'’.-]*){0,3})")
 MENTION_LIMIT = 20  # people one post can notify by mentioning them
 # The notification kinds the forums declare (in ``feature()``).
 REPLY = "forums.reply"
@@ -179,11 +178,19 @@ def toggle_helpful(session: Session, post: Post, user: User) -> bool:
     return True
 
 
-def helpful_by(session: Session, user, post_ids: list[int]) -> set[int]:
+def reader_marks(session: Session, user, thread: Thread, post_ids: list[int]) -> tuple[set[int], bool]:
+    """Which of ``post_ids`` (posts of ``thread``) ``user`` found helpful, and whether they
+    follow ``thread``: one round trip, so a thread page stays within its query budget."""
     if not (user and user.is_authenticated) or not post_ids:
-        return set()
-    return set(session.scalars(select(Helpful.post_id).where(Helpful.user_id == user.id,
-                                                             Helpful.post_id.in_(post_ids))))
+        return set(), is_subscribed_thread(session, thread, user)
+    follows = (select(ThreadSubscription.user_id)
+               .where(ThreadSubscription.thread_id == thread.id, ThreadSubscription.user_id == user.id).exists())
+    rows = session.execute(
+        select(Post.id, Helpful.user_id.is_not(None), follows.label("following")).select_from(Post)
+        .outerjoin(Helpful, (Helpful.post_id == Post.id) & (Helpful.user_id == user.id))
+        .where(Post.id.in_(post_ids))
+    ).all()
+    return {post_id for post_id, marked, _ in rows if marked}, bool(rows and rows[0].following)
 
 
 # Reading

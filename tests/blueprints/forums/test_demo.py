@@ -3,12 +3,15 @@ long thread, reported posts in the queue — and every count agreeing with the r
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import demo
 from portal.blueprints.forums.models import Category, Post, Thread
 from portal.blueprints.manage.models import Report
+from portal.core.db import utcnow
 from portal.core.permissions import Permission, has_permission
 from tests.blueprints.accounts.factories import approve_mentor
 from tests.blueprints.forums.factories import make_person
@@ -58,3 +61,14 @@ def test_the_demo_forums_are_complete_and_consistent(client, session):
     last_page = client.get(f"/forums/t/{long_thread.id}?page={long_thread.pages}")
     assert last_page.status_code == 200 and f"page {long_thread.pages} of {long_thread.pages}" in words_of(last_page)
     assert "posts match “bootcamp”" in words_of(client.get("/forums/search?q=bootcamp"))
+
+
+def test_the_demo_forums_have_mentions_and_recent_activity(session):
+    people = [make_person(session, email="member@example.org")]
+    people += [make_person(session, participation=p) for p in ("mentor", "both", "mentee")]
+    approve_mentor(session, people[1])
+    demo.seed(session, people)
+    bodies = session.scalars(select(Post.body)).all()
+    assert any(body.startswith("@") for body in bodies)
+    newest = max(session.scalars(select(Post.created_at)))
+    assert timedelta(0) < utcnow() - newest < timedelta(days=14)

@@ -79,12 +79,14 @@ def _sentence(rng: random.Random) -> str:
 
 
 def _body(rng: random.Random) -> str:
-    """One to four short paragraphs, sometimes a list or a quote, like forum posts."""
+    """One to four short paragraphs, sometimes a list, a quote or a mention, like forum posts."""
     paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
     if rng.random() < 0.15:
         paragraphs.append("\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(2, 4))))
     if rng.random() < 0.1:
         paragraphs.insert(0, f"> {_sentence(rng)}")
+    if rng.random() < 0.2:  # mentions: each page looks up the people it names
+        paragraphs.append(f"Thanks @{rng.choice(['Amara Okafor', 'Chen Wei', 'Jo Taylor', 'Someone Unknown'])}!")
     return "\n\n".join(paragraphs)
 
 
@@ -327,6 +329,7 @@ def test_signed_in_pages_run_a_fixed_small_number_of_queries(app, session, world
     assert b"Go to the first unread post" in large["thread, last page"].html
     assert b"Notifications (3 new)" in large["forums index"].html
     assert b"<mark>" in large["search, page 2"].html
+    assert b'class="mention"' in large["thread, page 1"].html
 
 
 def test_signed_out_pages_run_as_few_queries(app, client, session, world):

@@ -286,3 +286,12 @@ def test_a_post_by_someone_who_left_names_a_former_member(browser, session, cate
     heading = [e for e in elements(markup) if e.attrs.get("id") == article.attrs["aria-labelledby"]][0]
     assert heading.text.startswith("? A former member, ")  # "?": the avatar of someone who left
     assert "Mo Member" not in markup and f"/people/{member.id}" not in markup
+
+
+def test_mentions_of_people_are_highlighted_links_to_them(browser, session, category, member, other):
+    thread = make_thread(session, category, member, body="Hello @Olu Other, and @Nobody Known.")
+    make_post(session, thread, other, body="> @Mo Member wrote\n\nHi @mo member!")
+    session.commit()
+    markup = main_of(browser.get(f"/forums/t/{thread.id}").get_data(as_text=True))
+    mentions = [(e.attrs["href"], e.text) for e in elements(markup) if e.attrs.get("class") == "mention"]
+    assert mentions == [(f"/people/{other.id}", "@Olu Other"), (f"/people/{member.id}", "@mo member")]

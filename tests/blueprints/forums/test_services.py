@@ -111,4 +111,5 @@ def test_reading_is_remembered_only_for_people_signed_in(session, category, memb
     assert services.record_reading(session, thread, member, 1) == 1
     assert services.last_read(session, member, []) == {}
     assert services.last_read(session, member, [thread.id]) == {thread.id: 1}
-    assert services.helpful_by(session, AnonymousUserMixin(), [1]) == set()
+    assert services.reader_marks(session, AnonymousUserMixin(), thread, [1]) == (set(), False)
+    assert services.reader_marks(session, member, thread, []) == (set(), False)

@@ -324,13 +324,14 @@ def test_a_deleted_post_cannot_be_marked_helpful(browser, session, category, mem
 
 
 def test_one_helpful_mark_per_person_per_post(session, category, member, other):
-    post = first_post(session, make_thread(session, category, other))
+    thread = make_thread(session, category, other)
+    post = first_post(session, thread)
     assert services.toggle_helpful(session, post, member) is True
     assert services.toggle_helpful(session, post, member) is False
     assert services.toggle_helpful(session, post, member) is True
     assert post.helpful_count == 1
-    assert services.helpful_by(session, member, [post.id]) == {post.id}
-    assert services.helpful_by(session, other, [post.id]) == set()
+    assert services.reader_marks(session, member, thread, [post.id]) == ({post.id}, False)
+    assert services.reader_marks(session, other, thread, [post.id]) == (set(), True)  # starters follow
 
 
 # Bad input: a message beside the field, 422, the text kept
