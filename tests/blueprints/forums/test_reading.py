@@ -295,3 +295,13 @@ def test_mentions_of_people_are_highlighted_links_to_them(browser, session, cate
     markup = main_of(browser.get(f"/forums/t/{thread.id}").get_data(as_text=True))
     mentions = [(e.attrs["href"], e.text) for e in elements(markup) if e.attrs.get("class") == "mention"]
     assert mentions == [(f"/people/{other.id}", "@Olu Other"), (f"/people/{member.id}", "@mo member")]
+
+
+def test_the_side_column_names_the_people_whose_posts_are_shown(browser, session, category, member, other):
+    thread = make_thread(session, category, member, title="Side by side")
+    make_post(session, thread, other, body="Me too.")
+    make_post(session, thread, member, body="Thanks!")
+    markup = browser.get(f"/forums/t/{thread.id}").get_data(as_text=True)
+    aside = markup.split('<div class="aside">', 1)[1].split('<div class="page-body">', 1)[0]
+    assert "In this conversation" in aside
+    assert [name for name, _ in links(aside)] == ["Mo Member", "Olu Other"], "each person once, in order"
