@@ -59,9 +59,11 @@ def done(
     **context,
 ) -> Response:
     """Finish a successful action: the fragment and an announcement for htmx,
-    otherwise a notification banner and a 303 redirect (POST-redirect-GET)."""
+    otherwise a notification banner and a 303 redirect (POST-redirect-GET). The fragment
+    gets the message as ``said``, to show it beside the control as well as announce it."""
     if fragment and wants_fragment():
-        response = make_response(Markup(render_template(fragment, **context)) + live_region_update(message))
+        response = make_response(Markup(render_template(fragment, said=message, **context))
+                                 + live_region_update(message))
         response.vary.add("HX-Request")
         return response
     flash(message, category)

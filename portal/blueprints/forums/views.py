@@ -221,7 +221,7 @@ def helpful(post_id: int):
     db.session.commit()
     message = "Marked as helpful." if marked else "Helpful mark removed."
     return done(url_for("forums.permalink", post_id=post.id), message, "forums/_helpful.html",
-                post=post, marked=marked, said=message)
+                post=post, marked=marked)
 
 
 @bp.get("/forums/p/<int:post_id>/history")
@@ -237,7 +237,7 @@ def history(post_id: int):
 def _followed(noun: str, following: bool, message: str, page_url: str, follow_url: str):
     db.session.commit()
     return done(page_url, message, "forums/_follow.html", following=following, follow_url=follow_url,
-                noun=noun, said=message)
+                noun=noun)
 
 
 @bp.post("/forums/t/<int:thread_id>/follow")

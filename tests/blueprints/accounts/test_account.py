@@ -104,13 +104,14 @@ def test_preferences_apply_to_every_page(signed_in, session, member):
     assert saved.low_data and saved.plain_text_email and saved.show_remote_images
 
 
-def test_preferences_with_htmx_return_the_form_and_an_announcement(signed_in):
+def test_preferences_with_htmx_return_the_form_a_visible_confirmation_and_an_announcement(signed_in):
     signed_in.get("/account/preferences")
     response = signed_in.submit({"low_data": True}, button="Save preferences", follow=False,
                                 headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert body.startswith('<div id="preferences"')
+    assert '<div class="notice notice-success"><p>Your preferences have been saved.</p></div>' in body, "seen"
     assert '<div id="live-region" data-hx-swap-oob="innerHTML">Your preferences have been saved.</div>' in body
 
 
