@@ -95,3 +95,40 @@ def test_downloads_are_files_within_the_query_budget(portal, chromium, report):
     report.add(Entry("Across pages", "downloads", f"{sum(map(len, DOWNLOADS.values()))} files",
                      seconds=time.monotonic() - started, problems=problems))
     assert not problems, "Downloads:\n  - " + "\n  - ".join(problems)
+
+
+HEADER_HEIGHT = "return Math.round(document.querySelector('header.banner').getBoundingClientRect().height)"
+NAVIGATION_LINES = """
+const tops = new Set([...document.querySelectorAll('.nav-list a')].map(a => Math.round(a.getBoundingClientRect().top)));
+return tops.size;
+"""
+NARROW_HEADER_LIMIT = 120  # CSS px at 320 px wide, so the page itself starts on the first screen
+
+
+def test_the_header_stays_small_on_a_phone_and_one_line_on_a_desktop(chromium, report):
+    """At 320 px the header (name and Menu) takes at most 120 px, with larger text too; at
+    1280 px a community manager's navigation, the longest, fits one line."""
+    started = time.monotonic()
+    problems = []
+    chromium.use_role("manager")
+    chromium.open("/")
+    try:
+        chromium.cdp("Emulation.setDeviceMetricsOverride", width=320, height=800, deviceScaleFactor=1,
+                     mobile=False)
+        for classes in ("", "pref-large-text"):
+            chromium.js("document.documentElement.className = arguments[0];", classes)
+            height = chromium.js(HEADER_HEIGHT)
+            if height > NARROW_HEADER_LIMIT:
+                problems.append(f"at 320 px{' with larger text' if classes else ''} the header is "
+                                f"{height} px tall; at most {NARROW_HEADER_LIMIT}")
+        chromium.js("document.documentElement.className = '';")
+        chromium.cdp("Emulation.setDeviceMetricsOverride", width=1280, height=800, deviceScaleFactor=1,
+                     mobile=False)
+        lines = chromium.js(NAVIGATION_LINES)
+        if lines != 1:
+            problems.append(f"at 1280 px a manager's navigation takes {lines} lines; it should fit one")
+    finally:
+        chromium.cdp("Emulation.clearDeviceMetricsOverride")
+    report.add(Entry("Across pages", "header", "320 px and 1280 px", seconds=time.monotonic() - started,
+                     problems=problems))
+    assert not problems, "Header:\n  - " + "\n  - ".join(problems)
