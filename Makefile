@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app portal
 VENDOR := portal/static/vendor
 
-.PHONY: run test a11y sr unit install install-test frontend browser screenreader db clean
+.PHONY: run test a11y sr unit install install-test frontend browser screenreader db clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,10 @@ sr: install-test
 
 test: install-test
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
+
+# The README's pictures: docs/screenshots/ from the demo data, in headless Chromium.
+screenshots: $(VENV)/.installed-test frontend browser
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) a11y/report .pytest_cache

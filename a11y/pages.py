@@ -412,6 +412,17 @@ register(
               status=404),
 )
 
+# Style guide: every shared component (on in tests), its sample form's errors and success
+
+register(
+    PageState("styleguide.show", "signed out", None, "/style-guide"),
+    PageState("styleguide.show", "member, with who is going", "member", "/style-guide"),
+    PageState("styleguide.show", "manager, every display preference on", "preferences", "/style-guide"),
+    *form_errors("styleguide.show", None, "/style-guide", {"name": "Ada", "interpreter": "on"}),
+    PageState("styleguide.show", "sent complete, a success notice", "member", "/style-guide",
+              Submission({"name": "Ada", "contact": "email"})),
+)
+
 # No route: an address that matches nothing
 
 register(PageState(NO_ROUTE, "signed out", None, "/no-such-page", status=404))

@@ -81,6 +81,7 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_LOCK_TIMEOUT": 15,
     "EXPOSE_QUERY_COUNT": False,
     "TESTING": False,
+    "STYLE_GUIDE": None,  # the /style-guide page; None: on in development and tests, off in production
 }
 
 BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
@@ -137,6 +138,8 @@ def finish(app: Flask) -> None:
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
     _check_base_url(cfg, development)
+    guide = cfg["STYLE_GUIDE"]
+    cfg["STYLE_GUIDE"] = development if guide is None else _coerce("PORTAL_STYLE_GUIDE", str(guide), False)
     if not development and not cfg["REDIS_URL"]:
         log.warning(
             "REDIS_URL is not set: rate limits are kept inside each worker process, so with several "

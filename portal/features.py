@@ -17,6 +17,7 @@ INSTALLED = (
     "portal.blueprints.events",
     "portal.blueprints.forums",
     "portal.blueprints.manage",
+    "portal.blueprints.styleguide",
 )
 
 
