@@ -22,6 +22,6 @@ def initials(name: str) -> str:
     return letters.upper()
 
 
-def avatar_colour(person_id: int | None) -> int:
-    """The palette index for this person; a former member (no id) takes the first."""
-    return (person_id or 0) * _STEP % PALETTE_SIZE
+def avatar_colour(person_id: int) -> int:
+    """The palette index for this person (a former member has ``.avatar-former`` instead)."""
+    return person_id * _STEP % PALETTE_SIZE

@@ -302,6 +302,7 @@ def test_the_side_column_names_the_people_whose_posts_are_shown(browser, session
     make_post(session, thread, other, body="Me too.")
     make_post(session, thread, member, body="Thanks!")
     markup = browser.get(f"/forums/t/{thread.id}").get_data(as_text=True)
-    aside = markup.split('<div class="aside">', 1)[1].split('<div class="page-body">', 1)[0]
+    aside = markup.split('<div class="aside">', 1)[1].split("</main>", 1)[0]
+    assert markup.index('<div class="aside">') > markup.rindex('<article class="post"'), "after the posts"
     assert "In this conversation" in aside
     assert [name for name, _ in links(aside)] == ["Mo Member", "Olu Other"], "each person once, in order"
