@@ -177,6 +177,9 @@ register(
     PageState("accounts.edit_profile", "member", "member", "/account/profile"),
     *form_errors("accounts.edit_profile", "member", "/account/profile",
                  {"pronouns": "x" * 41, "timezone": "Mars/Olympus_Mons"}),
+    PageState("accounts.start", "member", "member", "/start"),
+    PageState("accounts.start", "invalid values", "member", "/start",
+              Submission({"timezone": "london", "usual_needs_other": "n" * 501}), 422),
     # Preferences has no error state a person can reach: every box and a radio are always set.
     PageState("accounts.preferences", "member", "member", "/account/preferences"),
     PageState("accounts.preferences", "every display preference on", "preferences", "/account/preferences"),

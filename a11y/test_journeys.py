@@ -52,7 +52,7 @@ def assert_without_htmx(browser: Chromium) -> None:
 def test_register_verify_sign_in_edit_profile_and_preferences_sign_out(plain_browser, portal, report):
     b = plain_browser
     email = f"journey-{b.variant}@a11y.example.org"
-    with journey(report, b, "register, confirm, sign in, profile, preferences, sign out"):
+    with journey(report, b, "register, confirm (signed in), start here, sign out and in, profile, preferences, sign out"):
         b.forget_role()
         b.open("/register")
         assert_without_htmx(b)
@@ -61,32 +61,37 @@ def test_register_verify_sign_in_edit_profile_and_preferences_sign_out(plain_bro
         b.type_into("#password", NEW_PASSWORD)
         b.type_into("#confirm_password", NEW_PASSWORD)
         b.click("label[for=participation-1]")
-        arrive(b, b.click_and_wait(f"{FORM} button"), "Check your email")
+        arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "Check your email")
 
         b.open(portal.mail_link(email, "/verify/"))
-        arrive(b, b.click_and_wait(f"{FORM} button"), "Sign in")
+        arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "Start here")
         assert "your email address is confirmed" in notice(b), f"[{b.variant}] no confirmation: {notice(b)!r}"
+        b.type_into("#timezone", "America/New_York")
+        b.type_into("#interests", "public speaking")
+        arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "Your start page")
+        assert "Your details are saved." in notice(b), f"[{b.variant}] start not saved: {notice(b)!r}"
+        arrive(b, b.click_and_wait(".account button"), "Welcome")
 
+        b.open("/sign-in")
         b.type_into("#email", email)
         b.type_into("#password", "not the password")
-        arrive(b, b.click_and_wait(f"{FORM} button"), "Error: Sign in", 422)
+        arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "Error: Sign in", 422)
         focused = b.js("return document.activeElement.id || document.activeElement.tagName")
         expected = "error-summary" if b.variant == "htmx-blocked" else "BODY"  # portal.js runs only there
         assert focused == expected, f"[{b.variant}] focus is on {focused} after the error, not {expected}"
         b.type_into("#password", NEW_PASSWORD)
-        arrive(b, b.click_and_wait(f"{FORM} button"), "Your start page")
+        arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "Your start page")
 
         b.open("/account/profile")
         b.type_into("#pronouns", "they/them")
-        b.type_into("#timezone", "America/New_York")
-        arrive(b, b.click_and_wait(f"{FORM} button"), "Your account")
+        arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "Your account")
         assert "Your profile has been saved." in notice(b), f"[{b.variant}] profile not saved: {notice(b)!r}"
         assert "America/New_York" in b.driver.find_element(By.TAG_NAME, "main").text
 
         b.open("/account/preferences")
         b.click("label[for=large_text]")
         b.click("label[for=plain_text_email]")
-        arrive(b, b.click_and_wait(f"{FORM} button"), "Display and email preferences")
+        arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "Display and email preferences")
         assert "Your preferences have been saved." in notice(b), f"[{b.variant}] not saved: {notice(b)!r}"
         assert b.js("return document.getElementById('large_text').checked"
                     " && document.getElementById('plain_text_email').checked"
@@ -119,7 +124,7 @@ def test_admin_changes_a_role_and_back(plain_browser, portal, report):
         for role, label in (("manager", "Community manager"), ("member", "Member")):
             b.open(path)
             b.click(f"input[name=role][value={role}] + label")
-            arrive(b, b.click_and_wait(f"{FORM} button"), "People")
+            arrive(b, b.click_and_wait(f"{FORM} button[type=submit]"), "People")
             assert f"is now: {label}." in notice(b), f"[{b.variant}] role not changed: {notice(b)!r}"
 
 

@@ -142,7 +142,30 @@ class DeleteAccountForm(PortalForm):
             raise ValidationError("Tick the box to confirm you want to delete your account")
 
 
-class ProfileForm(PortalForm):
+class StartForm(PortalForm):
+    """What a newcomer is asked first ("start here"); the profile form asks it again."""
+
+    timezone = StringField(
+        "Time zone",
+        filters=[strip],
+        validators=[MaxLength(User.timezone, "Time zone"), TimeZone()],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    interests = StringField(
+        "Interests (optional)",
+        filters=[strip],
+        validators=[MaxLength(User.interests, "Interests")],
+    )
+    usual_needs_captions = BooleanField("Live captions")
+    usual_needs_interpreter = BooleanField("A sign-language interpreter")
+    usual_needs_other = StringField(
+        "Other access needs you usually have (optional)",
+        filters=[strip],
+        validators=[MaxLength(User.usual_needs_other, "Your usual access needs")],
+    )
+
+
+class ProfileForm(StartForm):
     display_name = _display_name_field()
     pronouns = StringField(
         "Pronouns (optional)",
@@ -155,30 +178,12 @@ class ProfileForm(PortalForm):
         filters=[strip],
         validators=[MaxLength(User.bio, "Your bio")],
     )
-    timezone = StringField(
-        "Time zone",
-        filters=[strip],
-        validators=[MaxLength(User.timezone, "Time zone"), TimeZone()],
-        render_kw={"spellcheck": "false", "autocomplete": "off"},
-    )
     languages = StringField(
         "Languages you speak (optional)",
         filters=[strip],
         validators=[MaxLength(User.languages, "Languages")],
     )
-    interests = StringField(
-        "Interests (optional)",
-        filters=[strip],
-        validators=[MaxLength(User.interests, "Interests")],
-    )
     show_in_attendee_lists = BooleanField("Show me in attendee lists")
-    usual_needs_captions = BooleanField("Live captions")
-    usual_needs_interpreter = BooleanField("A sign-language interpreter")
-    usual_needs_other = StringField(
-        "Other access needs you usually have (optional)",
-        filters=[strip],
-        validators=[MaxLength(User.usual_needs_other, "Your usual access needs")],
-    )
 
 
 class PreferencesForm(PortalForm):

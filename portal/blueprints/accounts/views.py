@@ -32,6 +32,7 @@ from portal.blueprints.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
     SignInForm,
+    StartForm,
 )
 from portal.blueprints.accounts.models import User
 from portal.blueprints.accounts.tokens import UNLOCKED_BROWSER, TokenError, make_token, read_token
@@ -159,8 +160,32 @@ def verify_email(token: str):
         return render("accounts/token_problem.html", problem=TOKEN_PROBLEMS[error.reason],
                       resend=True, status=400)
     db.session.commit()
-    return done(url_for("pages.home") if current_user.is_authenticated else url_for("accounts.sign_in"),
-                f"Thank you, {user.display_name}: your email address is confirmed.")
+    confirmed = f"Thank you, {user.display_name}: your email address is confirmed."
+    if current_user.is_authenticated and current_user.id != user.id:
+        # Someone else is signed in on this browser: confirm the address, switch no one.
+        return done(url_for("pages.home"), confirmed)
+    if not current_user.is_authenticated:
+        # The single-use link proves the person holds the mailbox, as a reset link would.
+        _sign_in(user)
+    return done(url_for("accounts.start"), confirmed)
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@login_required
+def start():
+    """Where a newcomer lands after confirming their address: the profile details that
+    make the portal theirs, and what to do first. Works any time after, too."""
+    form = StartForm(obj=current_user)
+    if request.method == "GET" and not current_user.timezone:
+        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return render_form("accounts/start.html", form=form)
+        return render("accounts/start.html", form=form)
+    form.populate_obj(current_user)
+    current_user.timezone = form.timezone.data or None
+    db.session.commit()
+    return done(url_for("pages.home"), "Your details are saved. Welcome aboard!")
 
 
 @bp.post("/account/resend-confirmation")

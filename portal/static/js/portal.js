@@ -116,8 +116,25 @@
     });
   }
 
+  // The device knows its time zone; the server cannot. Offer it beside the field (typed
+  // in by hand without JavaScript) when it differs from what the field holds.
+  function suggestZone() {
+    var hint = document.querySelector("[data-zone-suggestion]");
+    var field = document.getElementById("timezone");
+    var zone = window.Intl ? Intl.DateTimeFormat().resolvedOptions().timeZone : "";
+    if (!hint || !field || !zone || field.value === zone) { return; }
+    hint.querySelector("strong").textContent = zone;
+    hint.querySelector("button").addEventListener("click", function () {
+      field.value = zone;
+      hint.hidden = true;
+      field.focus();
+    });
+    hint.hidden = false;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     skipLinkFocus();
+    suggestZone();
     menuButton();
     foldOnNarrowScreens();
     var summary = document.querySelector("[data-autofocus]");
