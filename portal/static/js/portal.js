@@ -107,19 +107,9 @@
     link.replaceWith(button);
   }
 
-  // Disclosures such as the events filters arrive open (so they work without JavaScript)
-  // and fold away on narrow screens unless something in them is switched on.
-  function foldOnNarrowScreens() {
-    if (!window.matchMedia("(max-width: 40rem)").matches) { return; }
-    document.querySelectorAll("details[data-collapse-narrow]:not([data-filters-on])").forEach(function (details) {
-      details.open = false;
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     skipLinkFocus();
     menuButton();
-    foldOnNarrowScreens();
     var summary = document.querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }
   });
