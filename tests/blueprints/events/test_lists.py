@@ -279,8 +279,8 @@ def test_an_empty_month_says_so(client):
 def test_filters_sit_behind_a_disclosure_sent_folded_unless_some_are_on(client, session, host):
     make_event(session, hosts=[host], title="Captioned", live_captions=True, step_free=True)
     page = text_of(client.get("/events/"))
-    # Folded as sent, so nothing moves while a phone loads the page; wide screens show the
-    # filters by CSS.
+    # Folded as sent (the results come first, and nothing moves while the page loads); open
+    # when a filter is on, so what is applied shows.
     assert '<details class="filters-disclosure">' in page
     assert "<summary>Filter events</summary>" in page
     filtered = text_of(client.get("/events/?access=live_captions"))
