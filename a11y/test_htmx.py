@@ -199,6 +199,7 @@ def test_access_needs_too_long_swap_in_their_errors_then_save(chromium, portal, 
 def test_filtering_events_swaps_the_results_and_pushes_a_working_url(chromium, report):
     started = time.monotonic()
     begin(chromium, None, "/events/")
+    chromium.click(".filters-disclosure > summary")
     Select(chromium.driver.find_element(By.ID, "format")).select_by_value("online")
     chromium.click("label[for=access-live_captions]")
     chromium.click("form[role=search] button")

@@ -157,6 +157,7 @@ def test_anyone_filters_events_and_moves_through_the_calendar(plain_browser, rep
     with journey(report, b, "filter events, then move through the calendar"):
         b.use_role(None)
         b.open("/events/")
+        b.click(".filters-disclosure > summary")
         Select(b.driver.find_element(By.ID, "format")).select_by_value("online")
         b.click("label[for=access-live_captions]")
         arrive(b, b.click_and_wait("form[role=search] button"), "Upcoming events")

@@ -8,9 +8,11 @@ function describe(el) {
   return label ? text + ' "' + label.slice(0, 50) + '"' : text;
 }
 
+// checkVisibility: the content of a closed <details> keeps its boxes but is not rendered.
 function rendered(el) {
   const style = getComputedStyle(el);
-  return el.getClientRects().length > 0 && style.visibility !== 'hidden' && !el.closest('[inert]');
+  return el.getClientRects().length > 0 && el.checkVisibility() && style.visibility !== 'hidden'
+    && !el.closest('[inert]');
 }
 
 function visuallyHidden(el) {

@@ -107,15 +107,6 @@
     link.replaceWith(button);
   }
 
-  // Disclosures such as the events filters arrive open (so they work without JavaScript)
-  // and fold away on narrow screens unless something in them is switched on.
-  function foldOnNarrowScreens() {
-    if (!window.matchMedia("(max-width: 40rem)").matches) { return; }
-    document.querySelectorAll("details[data-collapse-narrow]:not([data-filters-on])").forEach(function (details) {
-      details.open = false;
-    });
-  }
-
   // The device knows its time zone; the server cannot. Offer it beside the field (typed
   // in by hand without JavaScript) when it differs from what the field holds.
   function suggestZone() {
@@ -136,7 +127,6 @@
     skipLinkFocus();
     suggestZone();
     menuButton();
-    foldOnNarrowScreens();
     var summary = document.querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }
   });
