@@ -25,15 +25,26 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MENTION = re.compile(r"(?<![\w@])@(\w[\w'’.-]*(?:[ \t]+\w[\w'’.-]*){0,3})")
 
 
-def _known_name(words: str, people: Mapping[str, str]) -> tuple[str, str] | None:
-    """The longest run of ``words``' first words (as written, without a closing full stop
-    or "'s") that ``people`` knows by its lowercased form, and that person's address."""
-    ends = [m.end() for m in re.finditer(r"\S+", words)]
-    for end in reversed(ends):
+def mention_candidates(words: str) -> list[str]:
+    """The names an @mention's ``words`` (``MENTION``'s group) may stand for, longest first,
+    as written: each run of its first words, without a closing full stop, and without "'s".
+    Links (``_known_name``) and notifications (forums' ``mentioned_names``) both use this,
+    so a mention that is linked to someone is the mention that tells them."""
+    candidates: list[str] = []
+    for end in reversed([m.end() for m in re.finditer(r"\S+", words)]):
         written = words[:end].rstrip(".")
         for name in (written, re.sub(r"['’]s$", "", written)):
-            if name.lower() in people:
-                return name, people[name.lower()]
+            if name not in candidates:
+                candidates.append(name)
+    return candidates
+
+
+def _known_name(words: str, people: Mapping[str, str]) -> tuple[str, str] | None:
+    """The longest name in ``words`` that ``people`` knows by its lowercased form, and that
+    person's address."""
+    for name in mention_candidates(words):
+        if name.lower() in people:
+            return name, people[name.lower()]
     return None
 
 

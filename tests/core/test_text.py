@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.core.text import ALLOWED_TAGS, excerpt, prose, render_markdown, slugify
+from portal.core.text import ALLOWED_TAGS, excerpt, mention_candidates, prose, render_markdown, slugify
 
 REL = "nofollow ugc noopener"
 
@@ -199,3 +199,12 @@ def test_unknown_names_quotes_code_and_links_mention_nobody(source):
 def test_without_mentions_nothing_is_linked_and_no_one_can_write_the_class():
     assert "<a" not in render_markdown("@Ben")
     assert "<a" not in render_markdown('<a class="mention" href="/x">x</a>')  # raw HTML stays text
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("Amara Okafor thanks", ["Amara Okafor thanks", "Amara Okafor", "Amara"]),
+    ("J. Smith.", ["J. Smith", "J"]),
+    ("Amara Okafor's idea", ["Amara Okafor's idea", "Amara Okafor's", "Amara Okafor", "Amara"]),
+])
+def test_a_mention_stands_for_its_first_words_longest_first(words, expected):
+    assert mention_candidates(words) == expected

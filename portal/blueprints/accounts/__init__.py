@@ -2,6 +2,9 @@
 
 from portal.core.features import Feature, NavEntry, signed_in, signed_out
 
+# Session key: True during a person's first signed-in visit, for the start page's greeting.
+FIRST_VISIT = "first_visit"
+
 
 def _demo(session, context: dict) -> str:
     from portal.blueprints.accounts import demo

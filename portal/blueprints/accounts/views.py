@@ -20,7 +20,7 @@ from flask import (
 from limits import parse
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.blueprints.accounts import mentoring, services
+from portal.blueprints.accounts import FIRST_VISIT, mentoring, services
 from portal.blueprints.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -43,7 +43,6 @@ from portal.core.security import client_address, minutes_until, safe_next
 from portal.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
-FIRST_VISIT = "first_visit"  # session key: True during a person's first signed-in visit
 UNLOCK_COOKIE = "unlocked"
 UNLOCK_EMAILS = parse("1 per hour")  # per address, however often its sign-ins are paused
 log = logging.getLogger("portal.accounts")
@@ -113,9 +112,15 @@ def _sign_in(user: User, remember: bool = False) -> None:
     # A new form token with the new session: one seen before signing in is worth nothing after.
     session.pop("csrf_token", None)
     login_user(user, remember=remember)
-    if first:  # the start page greets a newcomer with "Welcome" for their whole first visit
-        session[FIRST_VISIT] = True
+    # The start page greets a newcomer with "Welcome" for their whole first visit.
+    session[FIRST_VISIT] = first
     log.info("sign-in user=%s address=%s", user.id, client_address())
+
+
+def _sign_out() -> None:
+    """Sign this browser out; nothing of the person stays in its session."""
+    logout_user()
+    session.pop(FIRST_VISIT, None)
 
 
 # Registering
@@ -165,7 +170,10 @@ def verify_email(token: str):
         # Someone else is signed in on this browser: confirm the address, switch no one.
         return done(url_for("pages.home"), confirmed)
     if not current_user.is_authenticated:
-        # The single-use link proves the person holds the mailbox, as a reset link would.
+        if services.normalise_email(session.get("sent_to", "")) != user.email:
+            # Opened elsewhere than where the account was made: the mailbox's owner may not be
+            # whoever chose the password, so they are not signed in to it.
+            return done(url_for("accounts.sign_in"), confirmed)
         _sign_in(user)
     return done(url_for("accounts.start"), confirmed)
 
@@ -262,7 +270,7 @@ def sign_out():
     if current_user.is_authenticated:
         services.end_sign_in(db.session, current_user)
         db.session.commit()
-    logout_user()
+    _sign_out()
     return done(url_for("pages.home"), "You have signed out.")
 
 
@@ -273,7 +281,7 @@ def sign_out_everywhere():
         abort(400)
     services.sign_out_everywhere(db.session, current_user)
     db.session.commit()
-    logout_user()
+    _sign_out()
     return done(url_for("accounts.sign_in"), "You have signed out on every device.")
 
 
@@ -464,7 +472,7 @@ def delete_account():
             _apply_error(form, error)
         else:
             db.session.commit()
-            logout_user()
+            _sign_out()
             return done(url_for("pages.home"), "Your account has been deleted. Thank you for taking part.")
     return render_form("accounts/delete.html", form=form)
 

@@ -192,6 +192,8 @@ def rsvp(session: Session, event: Event, user: User, going: bool, needs: Needs,
     now = now or utcnow()
     if not policies.rsvp_open(event, now):
         raise EventError("Replies to this event are closed.")
+    if event.is_host(user):
+        raise EventError("You're hosting this event, so you need not reply.")
     existing = find_rsvp(session, event, user)
     if going:
         if existing is not None and existing.answer in (Answer.GOING, Answer.WAITING):

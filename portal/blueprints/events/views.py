@@ -157,13 +157,13 @@ def _rsvp_context(event: Event, form: RsvpForm | None = None, needs_form: NeedsF
 @bp.get("/<int:event_id>")
 def show(event_id: int):
     event = _load(event_id)
-    return render("events/show.html", **_rsvp_context(event), action_form=ConfirmForm())
+    return render("events/show.html", **_rsvp_context(event))
 
 
 def _refused(event: Event, status: int, problem: str | None = None, **forms) -> Response:
     """The reply section again, with the form's errors (422) or the rule that stopped it (409)."""
     return render("events/show.html", "events/_rsvp.html", status=status, problem=problem,
-                  **_rsvp_context(event, **forms), action_form=ConfirmForm())
+                  **_rsvp_context(event, **forms))
 
 
 def _replied(event: Event, message: str) -> Response:

@@ -8,7 +8,15 @@ from portal.core.permissions import Permission, has_permission
 
 def can_see_category(user, category: Category) -> bool:
     """Members' categories are open to everyone; the others to the people they are for."""
-    audience = Audience(category.audience)
+    return can_see_audience(user, Audience(category.audience))
+
+
+def visible_audiences(user) -> list[str]:
+    """The audiences of the categories ``user`` can see, for filtering in SQL."""
+    return [audience.value for audience in Audience if can_see_audience(user, audience)]
+
+
+def can_see_audience(user, audience: Audience) -> bool:
     if audience is Audience.MEMBERS:
         return True
     if not (user and user.is_authenticated):

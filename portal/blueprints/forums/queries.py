@@ -31,13 +31,15 @@ def participants(session: Session, threads_: list[Thread], limit: int = 4) -> di
     writers = (
         select(Post.thread_id, Post.author_id,
                func.row_number().over(partition_by=Post.thread_id, order_by=first).label("rank"))
-        .where(Post.thread_id.in_([t.id for t in threads_]), Post.author_id.is_not(None),
-               Post.deleted_at.is_(None))
+        .join(User, User.id == Post.author_id)
+        # People who left are dropped before ranking, so they leave no gap in the first few.
+        .where(Post.thread_id.in_([t.id for t in threads_]), Post.deleted_at.is_(None),
+               User.deleted_at.is_(None))
         .group_by(Post.thread_id, Post.author_id).subquery()
     )
     rows = session.execute(
         select(writers.c.thread_id, User).join(User, User.id == writers.c.author_id)
-        .where(writers.c.rank <= limit, User.deleted_at.is_(None))
+        .where(writers.c.rank <= limit)
         .order_by(writers.c.thread_id, writers.c.rank)
     )
     found: dict[int, list[User]] = {t.id: [] for t in threads_}

@@ -3,7 +3,6 @@ moderation. Functions take the session and plain values; they flush, never commi
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -25,7 +24,7 @@ from portal.blueprints.forums.models import (
 from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify, path_for
 from portal.core.db import column_length, lock_for_update, utcnow
 from portal.core.permissions import Role
-from portal.core.text import MENTION, excerpt, prose, slugify
+from portal.core.text import MENTION, excerpt, mention_candidates, prose, slugify
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 NEW_ACCOUNT_AGE = timedelta(days=2)
@@ -329,12 +328,8 @@ def mentioned_names(body: str) -> list[str]:
     appear; mentions in quotations and in code name nobody."""
     names: dict[str, None] = {}
     for match in MENTION.finditer(prose(body)):
-        words = [w.rstrip(".") for w in match.group(1).split()]
-        # "@Amara Okafor thanks" names either "Amara" or "Amara Okafor": try the longest first.
-        for size in range(min(len(words), 4), 0, -1):
-            name = " ".join(words[:size]).lower()
-            names[name] = None
-            names[re.sub(r"['’]s$", "", name)] = None  # "@Amara Okafor's idea" names Amara Okafor
+        for name in mention_candidates(match.group(1)):
+            names[name.lower()] = None
     return list(names)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, session
 from flask_login import current_user
 
-from portal.blueprints.accounts.views import FIRST_VISIT
+from portal.blueprints.accounts import FIRST_VISIT
 from portal.core.db import utcnow
 from portal.core.features import registry
 from portal.core.forms import ConfirmForm

@@ -60,3 +60,13 @@ def test_confirming_on_a_browser_where_someone_else_is_signed_in_switches_no_one
 
 def test_start_here_needs_a_sign_in(client):
     assert client.get("/start").status_code == 302
+
+
+def test_confirming_in_another_browser_confirms_but_signs_no_one_in(app, session):
+    register(Browser(app.test_client()))
+    elsewhere = Browser(app.test_client())
+    _confirm(elsewhere, session)
+    assert elsewhere.url == "/sign-in"
+    assert "your email address is confirmed" in elsewhere.html
+    assert "Signed in as" not in elsewhere.html
+    assert session.scalar(select(User).where(User.email == "leila@example.org")).is_verified

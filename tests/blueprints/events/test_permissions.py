@@ -44,9 +44,10 @@ ROUTES = [
     ("events.feedback", "POST", "/events/{past}/feedback", "attendee", [302, 403, 422, 422, 422, 422]),
     ("events.feedback_results", "GET", "/events/{past}/feedback/results", None, [302, 403, 403, 200, 200, 200]),
     ("events.rsvp", "POST", "/events/{draft}/rsvp", {"answer": "going"}, [302, 403, 404, 409, 409, 409]),
-    ("events.rsvp", "POST", "/events/{event}/rsvp", {"answer": "going"}, [302, 403, 303, 303, 303, 303]),
-    # Needs are for people going or waiting (the row above made them going); a draft takes none.
-    ("events.needs", "POST", "/events/{event}/needs", {}, [302, 403, 303, 303, 303, 303]),
+    ("events.rsvp", "POST", "/events/{event}/rsvp", {"answer": "going"}, [302, 403, 303, 409, 303, 303]),
+    # Needs are for people going or waiting (the row above made them going, except the host, who
+    # does not reply); a draft takes none.
+    ("events.needs", "POST", "/events/{event}/needs", {}, [302, 403, 303, 409, 303, 303]),
     ("events.needs", "POST", "/events/{draft}/needs", {}, [302, 403, 404, 409, 409, 409]),
     ("events.create", "POST", "/events/new", {}, [302, 403, 403, 403, 422, 422]),
     ("events.edit", "POST", "/events/{event}/edit", {}, [302, 403, 403, 422, 422, 422]),

@@ -555,9 +555,16 @@ def test_a_personal_feed_has_events_going_to_or_hosting(session, host, member):
     draft = make_event(session, hosts=[member], status=EventStatus.DRAFT)
     long_ago = make_event(session, hosts=[member], starts_in=-timedelta(days=60))
     going(session, attending, member)
-    going(session, waiting, host)
+    going(session, waiting, make_user(session))
     going(session, waiting, member)
     not_going(session, declined, member)
     ids = {e.id for e in services.personal_feed_events(session, member)}
     assert ids == {attending.id, hosting.id}
     assert not ids & {waiting.id, declined.id, draft.id, long_ago.id}
+
+
+def test_a_host_does_not_reply_to_their_own_event(session, host):
+    event = make_event(session, hosts=[host], capacity=3)
+    with pytest.raises(EventError, match="You're hosting this event"):
+        going(session, event, host)
+    assert session.get(Event, event.id).going_count == 0

@@ -60,3 +60,16 @@ def test_a_deleted_post_or_account_does_not_count_as_taking_part(browser, sessio
     page = words_of(browser.get(f"/forums/c/{category.slug}/"))
     assert "Taking part: Amara Okafor." in page
     assert "Deleted Post" not in page and "Gone Person" not in page
+
+
+def test_someone_who_left_leaves_no_gap_among_the_first_four(browser, session, category):
+    names = ["Amara Okafor", "Gone Person", "Ben Carter", "Chen Wei", "Dana Kowalska"]
+    people = [make_person(session, display_name=name) for name in names]
+    start = utcnow() - timedelta(days=1)
+    thread = make_thread(session, category, people[0], title="Five voices", now=start)
+    for n, person in enumerate(people[1:]):
+        make_post(session, thread, person, now=start + timedelta(hours=n + 1))
+    people[1].deleted_at = utcnow()
+    session.commit()
+    page = words_of(browser.get(f"/forums/c/{category.slug}/"))
+    assert "Taking part: Amara Okafor, Ben Carter, Chen Wei, Dana Kowalska." in page

@@ -30,6 +30,7 @@ MENTION = "forums.mention"
     ("See `the code` and ask @Olu Other.", True),
     ("Ask [@Olu Other](https://example.org/olu) too.", True),
     ("Ask @Olu. Or not.", False),  # "Olu" alone names nobody
+    ("Ask @Olu  Other.", False),  # two spaces: not the name as written, so neither linked nor told
     ("Write to olu@example.org for slides.", False),
     ("Olu Other wrote:\n\n> @Olu Other is quoting themself\n\nSo true.", False),
     ("> Thanks @Olu Other\n\nquoted only", False),
@@ -52,6 +53,13 @@ def test_a_mention_in_a_new_thread_notifies_too(session, category, member, other
     thread = make_thread(session, category, member, body="Hello @Olu Other!", notify=True)
     [note] = notes_for(session, other)
     assert (note.kind, note.url, note.target_text) == (MENTION, f"/forums/p/{thread.last_post_id}", thread.title)
+
+
+def test_a_name_with_a_full_stop_inside_is_told_as_it_is_linked(session, category, member):
+    initial = make_person(session, display_name="J. Smith")
+    thread = make_thread(session, category, make_person(session))
+    make_post(session, thread, member, body="Thanks @J. Smith.", notify=True)
+    assert len(notes_for(session, initial, MENTION)) == 1
 
 
 def test_names_with_letters_beyond_ascii_can_be_mentioned(session, category, member):

@@ -7,6 +7,7 @@ from portal.blueprints.events.models import EventStatus, Topic
 from portal.blueprints.events.services import Needs, rsvp
 from portal.blueprints.forums import services as forum_services
 from portal.blueprints.forums.models import Audience
+from portal.core.db import utcnow
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.blueprints.events.factories import make_event
 from tests.blueprints.forums.factories import make_category, make_post, make_thread
@@ -49,6 +50,18 @@ def test_a_newcomer_is_welcomed_then_welcomed_back(app, session):
     sign_in(again, person)
     again.get("/")
     assert "<h1>Welcome back, Yusuf</h1>" in again.html
+
+
+def test_the_welcome_ends_with_the_first_visit_on_the_same_browser(browser, session):
+    newcomer = make_user(session, display_name="Yusuf")
+    returning = make_user(session, display_name="Ines")
+    returning.last_seen_at = utcnow()
+    session.commit()
+    sign_in(browser, newcomer)
+    assert "<h1>Welcome, Yusuf</h1>" in browser.html
+    browser.submit(button="Sign out")
+    sign_in(browser, returning)
+    assert "<h1>Welcome back, Ines</h1>" in browser.html
 
 
 def test_members_see_their_next_event_with_its_link_once_open(browser, session):
@@ -116,3 +129,17 @@ def test_pages_describe_themselves_and_public_events_share_as_cards(client, sess
     assert '<meta property="og:title" content="Portfolio clinic">' in event
     assert f'<meta property="og:url" content="http://portal.test/events/{published.id}">' in event
     assert "og:title" not in client.get(f"/events/{draft.id}").get_data(as_text=True)
+
+
+def test_announcements_a_member_cannot_see_do_not_crowd_out_those_they_can(browser, session):
+    person = make_user(session)
+    open_to_all = make_category(session)
+    mentors_only = make_category(session, audience=Audience.MENTORS)
+    visible = make_thread(session, open_to_all, title="Visible announcement")
+    visible.pinned = True
+    for number in range(10):
+        make_thread(session, mentors_only, title=f"Mentors' notice {number}").pinned = True
+    session.commit()
+    sign_in(browser, person)
+    assert "Visible announcement" in section(browser.html, "Announcements")
+    assert "Mentors' notice" not in browser.html
