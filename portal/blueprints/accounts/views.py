@@ -178,22 +178,29 @@ def verify_email(token: str):
     return done(url_for("accounts.start"), confirmed)
 
 
+def _details_page(form_class: type[StartForm], template: str, saved_url: str, saved: str):
+    """Show or save the person's own details (``start`` and ``edit_profile``): the site's
+    time zone offered until they choose one; none stored when they clear it."""
+    form = form_class(obj=current_user)
+    if request.method == "GET" and not current_user.timezone:
+        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return render_form(template, form=form)
+        return render(template, form=form)
+    form.populate_obj(current_user)
+    current_user.timezone = form.timezone.data or None
+    db.session.commit()
+    return done(saved_url, saved)
+
+
 @bp.route("/start", methods=["GET", "POST"])
 @login_required
 def start():
     """Where a newcomer lands after confirming their address: the profile details that
     make the portal theirs, and what to do first. Works any time after, too."""
-    form = StartForm(obj=current_user)
-    if request.method == "GET" and not current_user.timezone:
-        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
-    if not form.validate_on_submit():
-        if request.method == "POST":
-            return render_form("accounts/start.html", form=form)
-        return render("accounts/start.html", form=form)
-    form.populate_obj(current_user)
-    current_user.timezone = form.timezone.data or None
-    db.session.commit()
-    return done(url_for("pages.home"), "Your details are saved. Welcome aboard!")
+    return _details_page(StartForm, "accounts/start.html", url_for("pages.home"),
+                         "Your details are saved. Welcome aboard!")
 
 
 @bp.post("/account/resend-confirmation")
@@ -338,17 +345,8 @@ def settings():
 @bp.route("/account/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    form = ProfileForm(obj=current_user)
-    if request.method == "GET" and not current_user.timezone:
-        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
-    if not form.validate_on_submit():
-        if request.method == "POST":
-            return render_form("accounts/profile_form.html", form=form)
-        return render("accounts/profile_form.html", form=form)
-    form.populate_obj(current_user)
-    current_user.timezone = form.timezone.data or None
-    db.session.commit()
-    return done(url_for("accounts.settings"), "Your profile has been saved.")
+    return _details_page(ProfileForm, "accounts/profile_form.html", url_for("accounts.settings"),
+                         "Your profile has been saved.")
 
 
 # Mentoring: asking to be a mentor, and where the request stands
