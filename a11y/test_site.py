@@ -132,3 +132,33 @@ def test_the_header_stays_small_on_a_phone_and_one_line_on_a_desktop(chromium, r
     report.add(Entry("Across pages", "header", "320 px and 1280 px", seconds=time.monotonic() - started,
                      problems=problems))
     assert not problems, "Header:\n  - " + "\n  - ".join(problems)
+
+
+EVENT_LIST_HEIGHT = """
+const cards = document.querySelectorAll('#event-results .event-card');
+const groups = [...document.querySelectorAll('#event-results .day-group')];
+const top = groups[0].getBoundingClientRect().top, bottom = groups.at(-1).getBoundingClientRect().bottom;
+return [cards.length, Math.round(bottom - top)];
+"""
+PHONE_HEIGHT_PER_EVENT = 200  # CSS px at 320 px, date badges included: twenty events in 4,000 px
+
+
+def test_a_list_of_events_scrolls_by_quickly_on_a_phone(chromium, report):
+    """At 320 px the events list gives each event, its day's badge included, at most 200 px
+    on average (it was 415 before cards put the time and tags on one line and the date
+    beside them), with the same facts: time, format, access, places, summary."""
+    started = time.monotonic()
+    chromium.use_role("member")
+    chromium.open("/")
+    try:
+        chromium.cdp("Emulation.setDeviceMetricsOverride", width=320, height=800, deviceScaleFactor=1,
+                     mobile=False)
+        chromium.open("/events/")
+        count, height = chromium.js(EVENT_LIST_HEIGHT)
+    finally:
+        chromium.cdp("Emulation.clearDeviceMetricsOverride")
+    problems = [] if height <= count * PHONE_HEIGHT_PER_EVENT else [
+        f"{count} events take {height} px at 320 px: {height // count} px each, at most {PHONE_HEIGHT_PER_EVENT}"]
+    report.add(Entry("Across pages", "events list at 320 px", f"{count} events in {height} px",
+                     seconds=time.monotonic() - started, problems=problems))
+    assert count >= 3 and not problems, "Events list:\n  - " + "\n  - ".join(problems)

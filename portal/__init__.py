@@ -83,8 +83,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_features(app: Flask) -> None:
-    """Load the installed features (``FEATURES``) and keep what they declare."""
-    app.extensions["features"] = Registry(features.load(app.config["FEATURES"]))
+    """Load the installed features (``FEATURES``) that are switched on, and keep what they declare."""
+    loaded = features.load(app.config["FEATURES"])
+    app.extensions["features"] = Registry([f for f in loaded if f.switch is None or app.config[f.switch]])
 
 
 def register_blueprints(app: Flask) -> None:

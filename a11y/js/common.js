@@ -15,8 +15,13 @@ function rendered(el) {
     && !el.closest('[inert]');
 }
 
+// Hidden from sight but not from assistive technology: clipped to nothing, whatever the
+// class (a badge's long date is hidden this way only on phones).
 function visuallyHidden(el) {
-  return Boolean(el.closest('.visually-hidden'));
+  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+    if (getComputedStyle(node).clipPath === 'inset(50%)') { return true; }
+  }
+  return false;
 }
 
 function transparent(color) {

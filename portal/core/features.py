@@ -124,10 +124,12 @@ class Feature:
     and returns a phrase for the summary ("30 events"); ``search_objects`` names
     tables and indexes that migrations make outside the models; ``unsubscribes``
     maps an email-unsubscribe scope to ``(session, user, target_id) -> sentence or
-    None`` that stops those emails."""
+    None`` that stops those emails. ``switch`` names a setting that turns the whole
+    feature on; where it is off the feature is not installed at all."""
 
     name: str
     blueprint: Blueprint | None = None
+    switch: str | None = None
     navigation: tuple[NavEntry, ...] = ()
     commands: tuple = ()
     demo: Callable[[Any, dict], str | None] | None = None

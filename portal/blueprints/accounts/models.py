@@ -106,6 +106,17 @@ class User(Base):
         return self.mentorship is not None
 
     @property
+    def community_badge(self) -> str | None:
+        """The role others see beside this person's name where it matters: "Manager" for
+        community managers and admins, "Mentor" for approved mentors, otherwise none.
+        Reads ``mentorship``, so lists showing badges load it with the people."""
+        if self.is_deleted:
+            return None
+        if self.role in (Role.MANAGER, Role.ADMIN):
+            return "Manager"
+        return "Mentor" if self.is_mentor else None
+
+    @property
     def mentor_since(self) -> datetime | None:
         return self.mentorship.since if self.mentorship else None
 

@@ -73,8 +73,8 @@ class TimeField(StringField):
 
 
 def provision_fields(cls):
-    for name, label, _ in PROVISIONS:
-        setattr(cls, name, BooleanField(label))
+    for provision in PROVISIONS:
+        setattr(cls, provision.name, BooleanField(provision.label))
     return cls
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,16 +45,25 @@ class Answer(enum.StrEnum):
     NOT_GOING = "not_going"
 
 
-# What an event provides for access: (column, filter label, sentence on the event page).
-PROVISIONS: list[tuple[str, str, str]] = [
-    ("live_captions", "Live captions", "Live captions"),
-    ("sign_language", "Sign-language interpretation", "Sign-language interpretation"),
-    ("recording", "Recording or transcript", "A recording or transcript afterwards"),
-    ("materials_in_advance", "Materials in advance", "Materials shared in advance"),
-    ("step_free", "Step-free venue", "A step-free venue"),
-    ("quiet_room", "Quiet room", "A quiet room"),
+class Provision(NamedTuple):
+    """Something an event provides for access: its column, its label in forms and filters,
+    its sentence on the event page, and its short tag on a card."""
+
+    name: str
+    label: str
+    sentence: str
+    tag: str
+
+
+PROVISIONS: list[Provision] = [
+    Provision("live_captions", "Live captions", "Live captions", "Captions"),
+    Provision("sign_language", "Sign-language interpretation", "Sign-language interpretation", "Sign language"),
+    Provision("recording", "Recording or transcript", "A recording or transcript afterwards", "Recording"),
+    Provision("materials_in_advance", "Materials in advance", "Materials shared in advance", "Materials early"),
+    Provision("step_free", "Step-free venue", "A step-free venue", "Step-free"),
+    Provision("quiet_room", "Quiet room", "A quiet room", "Quiet room"),
 ]
-PROVISION_NAMES = [name for name, _, _ in PROVISIONS]
+PROVISION_NAMES = [p.name for p in PROVISIONS]
 
 event_host = Table(
     "event_host",
@@ -153,12 +163,12 @@ class Event(Base):
     @property
     def provisions(self) -> list[str]:
         """Sentences naming what the event provides for access."""
-        return [sentence for name, _, sentence in PROVISIONS if getattr(self, name)]
+        return [p.sentence for p in PROVISIONS if getattr(self, p.name)]
 
     @property
     def provision_tags(self) -> list[str]:
         """Short names of what the event provides for access, for tags on a card."""
-        return [label for name, label, _ in PROVISIONS if getattr(self, name)]
+        return [p.tag for p in PROVISIONS if getattr(self, p.name)]
 
     def is_host(self, user) -> bool:
         return bool(user and user.is_authenticated) and any(h.id == user.id for h in self.hosts)

@@ -71,7 +71,7 @@ def posts(session: Session, thread: Thread, page: int) -> Page:
     items = list(session.scalars(
         select(Post).where(Post.thread_id == thread.id, Post.number >= first,
                            Post.number < first + POSTS_PER_PAGE)
-        .order_by(Post.number).options(joinedload(Post.author))
+        .order_by(Post.number).options(joinedload(Post.author).joinedload(User.mentorship))
     ))
     return Page(items, number, thread.pages, thread.post_count)
 

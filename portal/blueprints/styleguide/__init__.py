@@ -8,4 +8,4 @@ from portal.core.features import Feature
 def feature() -> Feature:
     from portal.blueprints.styleguide.views import bp
 
-    return Feature(name="styleguide", blueprint=bp)
+    return Feature(name="styleguide", blueprint=bp, switch="STYLE_GUIDE")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, url_for
+from flask import Blueprint, url_for
 
 from portal.blueprints.styleguide import samples
 from portal.blueprints.styleguide.forms import SampleForm
@@ -10,13 +10,6 @@ from portal.core.db import utcnow
 from portal.core.htmx import done, render, render_form
 
 bp = Blueprint("styleguide", __name__)
-
-
-@bp.before_request
-def only_where_enabled():
-    """Not found unless the ``STYLE_GUIDE`` setting is on (development and tests)."""
-    if not current_app.config["STYLE_GUIDE"]:
-        abort(404)
 
 
 @bp.route("/style-guide", methods=["GET", "POST"])

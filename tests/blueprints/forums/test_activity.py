@@ -34,7 +34,8 @@ def test_an_empty_category_shows_no_latest_thread(browser, session, category):
 def test_a_thread_list_shows_participants_and_the_last_activity(browser, session, category):
     people = [make_person(session, display_name=name)
               for name in ("Amara Okafor", "Ben Carter", "Chen Wei", "Dana Kowalska", "Eli Mensah")]
-    start = utcnow() - timedelta(days=2)
+    # Mid-morning two calendar days back, so the last post is "2 days ago" at any hour.
+    start = (utcnow() - timedelta(days=2)).replace(hour=10, minute=0)
     thread = make_thread(session, category, people[0], title="Who is here", now=start)
     for n, person in enumerate(people[1:] + people[:1]):  # Amara again, last: she is not repeated
         make_post(session, thread, person, now=start + timedelta(hours=n + 1))
@@ -73,3 +74,13 @@ def test_someone_who_left_leaves_no_gap_among_the_first_four(browser, session, c
     session.commit()
     page = words_of(browser.get(f"/forums/c/{category.slug}/"))
     assert "Taking part: Amara Okafor, Ben Carter, Chen Wei, Dana Kowalska." in page
+
+
+def test_post_headings_show_who_mentors_and_who_manages(browser, session, category, member, mentor, manager):
+    thread = make_thread(session, category, member, title="Badges where they matter")
+    make_post(session, thread, mentor)
+    make_post(session, thread, manager)
+    session.commit()
+    headings = [" ".join(e.text.split()) for e in elements(browser.get(f"/forums/t/{thread.id}").get_data(as_text=True))
+                if "post-heading" in e.attrs.get("class", "").split()]
+    assert [h.split(",")[0] for h in headings] == ["MM Mo Member", "MM Meg Mentor Mentor", "MM Mia Manager Manager"]
