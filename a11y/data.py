@@ -24,6 +24,7 @@ from portal.blueprints.manage import suspensions
 from portal.blueprints.manage.models import Report, Suspension
 from portal.core.db import utcnow
 from portal.core.permissions import Role
+from portal.core.routing import path_for
 from portal.core.time import zone
 
 PASSWORD = demo.DEMO_PASSWORD
@@ -217,7 +218,7 @@ def notifications(session: Session) -> None:
     event = session.scalar(select(Event).where(Event.title == EVENTS["now"]))
     notification_services.notify(session, [user(session, "member")], "events.changed",
                                  text=f"The place of “{event.title}” changed",
-                                 url=notification_services.path_for("events.show", event_id=event.id),
+                                 url=path_for("events.show", event_id=event.id),
                                  target_text=event.title)
 
 

@@ -14,6 +14,7 @@ from portal import schema
 from portal.core.background import run_periodically
 from portal.core.features import registry
 from portal.core.mail import deliver_due
+from portal.core.rendered import render_stale
 from portal.extensions import db
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
@@ -22,9 +23,25 @@ db_cli = AppGroup("db", help="Database migrations (Alembic).")
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    """Apply migrations up to REVISION (default: the newest)."""
+    """Apply migrations up to REVISION (default: the newest); at the newest, render again
+    the stored Markdown that an older renderer wrote."""
     schema.upgrade(db.engine, revision)
     click.echo(f"Database at {schema.current(db.engine)}.")
+    if revision == "head":
+        _render(everything=False)
+
+
+@click.command("render-markdown")
+@click.option("--all", "everything", is_flag=True, help="Every row, not only those an older renderer wrote.")
+def render_markdown_command(everything: bool) -> None:
+    """Render stored Markdown into its HTML columns again, after a renderer change."""
+    _render(everything)
+
+
+def _render(everything: bool) -> None:
+    count = render_stale(db.session, everything)
+    if count or everything:
+        click.echo(f"Rendered {count} {'text' if count == 1 else 'texts'} with Markdown.")
 
 
 @db_cli.command("downgrade")
@@ -86,7 +103,7 @@ def mail_worker(once: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (db_cli, seed_demo, mail_worker):
+    for command in (db_cli, seed_demo, mail_worker, render_markdown_command):
         app.cli.add_command(command)
     for feature in app.extensions["features"].features:
         for command in feature.commands:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal import create_app, schema
 from portal.blueprints.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE
@@ -156,3 +156,19 @@ def test_db_check_fails_and_lists_changes_on_an_unmigrated_database(scratch_app)
 
     assert result.exit_code == 1
     assert "pending: ('add_table', Table('user_account'" in result.output
+
+
+def test_db_upgrade_renders_again_what_an_older_renderer_wrote(scratch_app):
+    with scratch_app.app_context():
+        schema.upgrade(db.engine)
+        person = make_user(db.session, bio="I *mentor* analysts")
+        db.session.commit()
+        db.session.execute(update(User).where(User.id == person.id).values(bio_html="", markdown_version=0))
+        db.session.commit()
+        result = flask(scratch_app, "db", "upgrade")
+        db.session.expire_all()
+        assert db.session.get(User, person.id).bio_html == "<p>I <em>mentor</em> analysts</p>\n"
+        db.session.remove()
+
+    assert result.exit_code == 0, result.output
+    assert "Rendered 1 text with Markdown." in result.output

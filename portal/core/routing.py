@@ -3,7 +3,7 @@ reaches a query (PostgreSQL refuses it with an error, which was a 500)."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter
 
 # Ids are INTEGER columns: 32 bits on PostgreSQL.
@@ -41,3 +41,12 @@ class IdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Before any route is added: every ``int`` in a route is a bounded id."""
     app.url_map.converters["int"] = IdConverter
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The portal path of ``endpoint``, inside a request or outside one (commands,
+    background work, rendering while a flush runs)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)

@@ -21,6 +21,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"scope"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# Raise when ``render_markdown`` would write different HTML for the same source: stored
+# renderings older than this are rendered again by ``flask db upgrade`` (portal.core.rendered).
+RENDERER_VERSION = 1
+
 # "@Amara Okafor": an @ (not inside a word or after another @) and up to four words.
 MENTION = re.compile(r"(?<![\w@])@(\w[\w'’.-]*(?:[ \t]+\w[\w'’.-]*){0,3})")
 
@@ -102,7 +106,7 @@ def _demote_headings(html: str, top: int) -> str:
         level = min(int(match.group(2)) + top - 1, 6)
         return f"<{match.group(1)}h{level}"
 
-    return re.sub(r"<(/?)h([1-6])", shift, html)
+    return re.sub(r"<(/?)h([1-6])\b", shift, html)
 
 
 def _images_as_links(html: str) -> str:
@@ -146,6 +150,27 @@ def render_markdown(source: str, *, heading_level: int = 3, images_as_links: boo
     if images_as_links:
         clean = _images_as_links(clean)
     return Markup(clean)
+
+
+def mentioned_names(source: str) -> list[str]:
+    """Display names written as @Name in Markdown ``source``, lowercased, in the order they
+    first appear; mentions in quotations and in code name nobody."""
+    names: dict[str, None] = {}
+    for match in MENTION.finditer(prose(source)):
+        for name in mention_candidates(match.group(1)):
+            names[name.lower()] = None
+    return list(names)
+
+
+def shown(stored: str, *, heading_level: int = 3, images_as_links: bool = True) -> Markup:
+    """HTML that ``render_markdown`` stored (headings from level 3, images kept), as a page
+    shows it: headings from ``heading_level`` (3 or deeper), images as links unless the
+    reader chose to see them. No Markdown is parsed: a regular expression or nothing."""
+    if heading_level > 3 and "<h" in stored:
+        stored = _demote_headings(stored, heading_level - 2)
+    if images_as_links and "<img" in stored:
+        stored = _images_as_links(stored)
+    return Markup(stored)
 
 
 def excerpt(source: str, length: int = 160) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.core.routing import MAX_ID, parse_whole
+from portal.core.routing import MAX_ID, parse_whole, path_for
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.blueprints.forums.factories import make_category, make_thread
 
@@ -40,3 +40,9 @@ def test_a_quoted_post_id_too_large_is_ignored(browser, session):
 def test_a_page_number_that_is_not_plain_digits_shows_the_first_page(client, page):
     response = client.get(f"/events/?page={page}")
     assert response.status_code == 200
+
+
+def test_a_path_can_be_made_inside_a_request_or_outside_one(app):
+    assert path_for("forums.permalink", post_id=3) == "/forums/p/3"
+    with app.test_request_context("/elsewhere"):
+        assert path_for("forums.permalink", post_id=3) == "/forums/p/3"

@@ -7,7 +7,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.core.text import ALLOWED_TAGS, excerpt, mention_candidates, prose, render_markdown, slugify
+from portal.core.text import (
+    ALLOWED_TAGS,
+    excerpt,
+    mention_candidates,
+    mentioned_names,
+    prose,
+    render_markdown,
+    shown,
+    slugify,
+)
 
 REL = "nofollow ugc noopener"
 
@@ -208,3 +217,24 @@ def test_without_mentions_nothing_is_linked_and_no_one_can_write_the_class():
 ])
 def test_a_mention_stands_for_its_first_words_longest_first(words, expected):
     assert mention_candidates(words) == expected
+
+
+def test_mentioned_names_ignore_quotes_and_code_and_try_the_longest_names_first():
+    assert mentioned_names("Hi @Amara Okafor thanks\n> @Quoted Person `@In Code`") == [
+        "amara okafor thanks", "amara okafor", "amara"]
+    assert mentioned_names("@Ben, then @Amara") == ["ben", "amara"]
+    assert mentioned_names("mail me at a@b.org") == []
+
+
+STORED = '<h3>Plan</h3><p><img src="https://example.org/a.png" alt="A chart"></p><h6>Deep</h6>'
+
+
+def test_stored_html_is_shown_with_images_as_links_unless_the_reader_asked_for_them():
+    assert str(shown(STORED, images_as_links=False)) == STORED
+    assert str(shown(STORED)) == ('<h3>Plan</h3><p><a href="https://example.org/a.png" rel="nofollow ugc noopener">'
+                                  'Image: A chart</a></p><h6>Deep</h6>')
+
+
+def test_stored_headings_move_down_where_the_page_nests_them_deeper():
+    assert str(shown(STORED, heading_level=4, images_as_links=False)).startswith("<h4>Plan</h4>")
+    assert "<h6>Deep</h6>" in str(shown(STORED, heading_level=4))  # no level below six

@@ -15,9 +15,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.accounts.models import User
-from portal.blueprints.notifications.services import notify, path_for
+from portal.blueprints.notifications.services import notify
 from portal.core.features import Feature, NavEntry, NotificationKind, Reportable
 from portal.core.htmx import render
+from portal.core.routing import path_for
 
 bp = Blueprint("bookclub", __name__, url_prefix="/bookclub", template_folder="templates")
 NEW_BOOK = NotificationKind("bookclub.new_book", "New books to read together",

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import Base, utcnow
+from portal.core.rendered import RenderedMarkdown
 from portal.core.permissions import Role
 
 FORMER_MEMBER = "a former member"
@@ -28,8 +29,9 @@ class Participation(enum.StrEnum):
                 "both": "A mentor, and to mentor others"}[self.value]
 
 
-class User(Base):
+class User(RenderedMarkdown, Base):
     __tablename__ = "user_account"
+    __markdown__ = {"bio": "bio_html"}
     __table_args__ = (
         CheckConstraint("role IN ('member', 'manager', 'admin')", name="role"),
         CheckConstraint("participation IN ('mentee', 'mentor', 'both')", name="participation"),
@@ -55,6 +57,7 @@ class User(Base):
 
     pronouns: Mapped[str] = mapped_column(String(40), default="")
     bio: Mapped[str] = mapped_column(Text, default="", info={"max_length": 1000})
+    bio_html: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str | None] = mapped_column(String(64))
     languages: Mapped[str] = mapped_column(String(200), default="")
     interests: Mapped[str] = mapped_column(String(300), default="")

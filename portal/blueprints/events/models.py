@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.blueprints.accounts.models import User
 from portal.core.db import Base, utcnow
+from portal.core.rendered import RenderedMarkdown
 
 MAX_CAPACITY = 10_000
 
@@ -88,8 +89,10 @@ class Topic(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
 
 
-class Event(Base):
+class Event(RenderedMarkdown, Base):
     __tablename__ = "event"
+    __markdown__ = {"description": "description_html", "agenda": "agenda_html",
+                    "access_notes": "access_notes_html", "followup_summary": "followup_summary_html"}
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(f"capacity IS NULL OR (capacity >= 1 AND capacity <= {MAX_CAPACITY})", name="capacity"),
@@ -105,6 +108,8 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 10_000})
     agenda: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    agenda_html: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     timezone: Mapped[str] = mapped_column(String(64))
@@ -124,8 +129,10 @@ class Event(Base):
     step_free: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_room: Mapped[bool] = mapped_column(Boolean, default=False)
     access_notes: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
+    access_notes_html: Mapped[str] = mapped_column(Text, default="")
 
     followup_summary: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
+    followup_summary_html: Mapped[str] = mapped_column(Text, default="")
     followup_link: Mapped[str | None] = mapped_column(String(500))
     followup_action: Mapped[str] = mapped_column(String(300), default="")
     followup_at: Mapped[datetime | None]

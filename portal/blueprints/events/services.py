@@ -30,9 +30,10 @@ from portal.blueprints.events.models import (
     Topic,
     event_host,
 )
-from portal.blueprints.notifications.services import Email, notify, path_for
+from portal.blueprints.notifications.services import Email, notify
 from portal.core.db import column_length, utcnow
 from portal.core.mail import Attachment, external_url, queue_email
+from portal.core.routing import path_for
 from portal.core.text import slugify
 from portal.core.time import format_for_viewer
 

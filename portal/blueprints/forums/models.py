@@ -5,11 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.blueprints.accounts.models import User
 from portal.core.db import Base, utcnow
+from portal.core.rendered import RenderedMarkdown
+from portal.core.routing import path_for
+from portal.core.text import mentioned_names
 from portal.core.pagination import page_count
 
 POSTS_PER_PAGE = 20
@@ -75,8 +78,9 @@ class Thread(Base):
         return page_count(self.post_count, POSTS_PER_PAGE)
 
 
-class Post(Base):
+class Post(RenderedMarkdown, Base):
     __tablename__ = "forum_post"
+    __markdown__ = {"body": "body_html"}
     __table_args__ = (
         UniqueConstraint("thread_id", "number"),
         Index("ix_forum_post_author_created", "author_id", "created_at"),
@@ -87,6 +91,7 @@ class Post(Base):
     number: Mapped[int]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, info={"max_length": 20_000})
+    body_html: Mapped[str] = mapped_column(Text, default="")
     quoted_post_id: Mapped[int | None] = mapped_column(ForeignKey("forum_post.id", ondelete="SET NULL"))
     helpful_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -106,15 +111,29 @@ class Post(Base):
     def is_visible(self) -> bool:
         return self.deleted_at is None and self.hidden_at is None
 
+    def markdown_mentions(self, session: Session) -> dict[str, str]:
+        """The people this post @mentions, as they are when it is written: a link to each
+        one's profile (where two share a name, the earlier account)."""
+        names = mentioned_names(self.body)
+        if not names:
+            return {}
+        rows = session.execute(
+            select(func.lower(User.display_name), User.id)
+            .where(func.lower(User.display_name).in_(names), User.deleted_at.is_(None)).order_by(User.id.desc())
+        )
+        return {name: path_for("accounts.profile", user_id=user_id) for name, user_id in rows}
 
-class PostRevision(Base):
+
+class PostRevision(RenderedMarkdown, Base):
     """An earlier version of an edited post, kept for moderators."""
 
     __tablename__ = "forum_post_revision"
+    __markdown__ = {"body": "body_html"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("forum_post.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -150,15 +150,3 @@ def revisions(session: Session, post: Post) -> list[PostRevision]:
     return list(session.scalars(
         select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
     ))
-
-
-def mentioned_people(session: Session, names: list[str]) -> dict[str, int]:
-    """The ids of the people whose display names (lowercased) are among ``names``, by that
-    name; where two share a name, the earlier account. Nothing asked, no query."""
-    if not names:
-        return {}
-    rows = session.execute(
-        select(func.lower(User.display_name), User.id)
-        .where(func.lower(User.display_name).in_(names), User.deleted_at.is_(None)).order_by(User.id.desc())
-    )
-    return dict(rows.all())

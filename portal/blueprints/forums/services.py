@@ -21,10 +21,11 @@ from portal.blueprints.forums.models import (
     ThreadRead,
     ThreadSubscription,
 )
-from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify, path_for
+from portal.blueprints.notifications.services import EXCERPT_LENGTH, notify
 from portal.core.db import column_length, lock_for_update, utcnow
 from portal.core.permissions import Role
-from portal.core.text import MENTION, excerpt, mention_candidates, prose, slugify
+from portal.core.routing import path_for
+from portal.core.text import excerpt, mentioned_names, slugify
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 NEW_ACCOUNT_AGE = timedelta(days=2)
@@ -321,16 +322,6 @@ def _notify_new_thread(session: Session, thread: Thread, post: Post, author: Use
     ).all()
     _notify_about(session, users, NEW_THREAD, thread, post, author,
                   f"New thread in {thread.category.name}: “{thread.title}”", ("category", thread.category_id))
-
-
-def mentioned_names(body: str) -> list[str]:
-    """Display names written as @Name in ``body``, lowercased, in the order they first
-    appear; mentions in quotations and in code name nobody."""
-    names: dict[str, None] = {}
-    for match in MENTION.finditer(prose(body)):
-        for name in mention_candidates(match.group(1)):
-            names[name.lower()] = None
-    return list(names)
 
 
 def _notify_mentions(session: Session, thread: Thread, post: Post, author: User, already: set[int]) -> None:

@@ -104,18 +104,10 @@ def thread(thread_id: int):
     helpful, following = services.reader_marks(db.session, current_user, thread, [p.id for p in page.items])
     response = render(
         "forums/thread.html", thread=thread, result=page, read_before=read_before, first_unread=first_unread,
-        helpful=helpful, following=following, mentions=_mention_links(page.items), form=ReplyForm(), preview=None,
+        helpful=helpful, following=following, form=ReplyForm(), preview=None,
     )
     db.session.commit()  # after rendering: the reading and the page in one transaction
     return response
-
-
-def _mention_links(posts: list[Post]) -> dict[str, str]:
-    """Lowercased names to profile addresses, for the people the shown ``posts`` mention."""
-    names = {name for post in posts if post.is_visible and "@" in post.body
-             for name in services.mentioned_names(post.body)}
-    people = queries.mentioned_people(db.session, sorted(names))
-    return {name: url_for("accounts.profile", user_id=user_id) for name, user_id in people.items()}
 
 
 @bp.get("/forums/p/<int:post_id>")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -170,15 +170,6 @@ def _settle_waiting(session: Session, user: User, wanted: dict[str, Delivery]) -
 
 
 # Telling people
-
-
-def path_for(endpoint: str, **values) -> str:
-    """The portal path of ``endpoint``, for a notification's target; works outside a
-    request too (commands, background work)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
 
 
 def absolute_url(path: str) -> str:

@@ -10,6 +10,7 @@ from portal.blueprints.events.models import Event, EventStatus
 from portal.blueprints.forums.models import Post, Thread
 from portal.core.avatars import PALETTE_SIZE, avatar_colour
 from portal.core.pagination import Page
+from portal.core.rendered import stored_html
 
 BASE_ID = 1_000_000  # a multiple of the palette size, so BASE_ID + n has colour avatar_colour(n)
 NAMES = ("Amara Okafor", "Bea Lind", "Chen Wei", "Dara Kelly", "Esi Mensah",
@@ -41,6 +42,8 @@ def posts(author: User, now: datetime) -> tuple[Thread, list[Post]]:
                  body="Write down **three questions** before you meet. It helps more than you think.")
     second = Post(id=BASE_ID + 1, number=2, author=author, helpful_count=0, created_at=now - timedelta(days=2),
                   edited_at=now - timedelta(days=1), body="I keep a short list of what I *want to learn* this month.")
+    for post in (first, second):  # never saved, so nobody renders them on the way in
+        post.body_html = stored_html(post.body)
     return thread, [first, second]
 
 

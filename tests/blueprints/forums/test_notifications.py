@@ -116,13 +116,6 @@ def test_the_limit_counts_only_people_who_can_be_told(session, lounge, mentor):
     assert not any(notes_for(session, p) for p in members)
 
 
-def test_mentioned_names_ignore_quotes_and_code_and_try_the_longest_names_first():
-    assert services.mentioned_names("Hi @Amara Okafor thanks\n> @Quoted Person `@In Code`") == [
-        "amara okafor thanks", "amara okafor", "amara"]
-    assert services.mentioned_names("@Ben, then @Amara") == ["ben", "amara"]
-    assert services.mentioned_names("mail me at a@b.org") == []
-
-
 # Following
 
 

@@ -42,13 +42,17 @@ from portal.blueprints.forums.models import (
 )
 from portal.blueprints.notifications.models import Notification
 from portal.core.db import utcnow
+from portal.core.rendered import stored_html
+from portal.core.routing import path_for
+from portal.core.text import RENDERER_VERSION
 from tests.blueprints.accounts.factories import make_user, sign_in
 from tests.budget import CSS, QUERY_BUDGET, WEIGHT_BUDGET, Measure, compressed, measure
 from tests.helpers import Browser
 
 SMALL_REPLIES, LARGE_REPLIES = 30, 1_000
 SMALL_THREADS, LARGE_THREADS = 30, 10_000
-SEARCH_WORD = "mentor"  # in most posts: many pages of results
+SEARCH_WORD = "mentor"
+MENTIONABLE = ("Amara Okafor", "Chen Wei", "Jo Taylor")  # in most posts: many pages of results
 
 
 # Text: words drawn with Zipf-like weights, so pages compress like real writing, not better.
@@ -86,7 +90,7 @@ def _body(rng: random.Random) -> str:
     if rng.random() < 0.1:
         paragraphs.insert(0, f"> {_sentence(rng)}")
     if rng.random() < 0.2:  # mentions: each page looks up the people it names
-        paragraphs.append(f"Thanks @{rng.choice(['Amara Okafor', 'Chen Wei', 'Jo Taylor', 'Someone Unknown'])}!")
+        paragraphs.append(f"Thanks @{rng.choice([*MENTIONABLE, 'Someone Unknown'])}!")
     return "\n\n".join(paragraphs)
 
 
@@ -109,13 +113,27 @@ def _index_posts_after(session, post_id: int) -> None:
     session.execute(text(sql), {"newline": "\n", "after": post_id})
 
 
+def _post_row(thread_id: int, number: int, author_id: int, body: str, when, people: dict[str, str]) -> dict:
+    """A post as the services would write it, rendered HTML included (plain inserts skip
+    the rendering that a flush does)."""
+    return {"thread_id": thread_id, "number": number, "author_id": author_id, "body": body,
+            "body_html": stored_html(body, people), "markdown_version": RENDERER_VERSION,
+            "created_at": when, "helpful_count": 0}
+
+
+def _known_people(session) -> dict[str, str]:
+    """The people the posts may @mention, as ``Post.markdown_mentions`` would find them."""
+    return {name.lower(): path_for("accounts.profile", user_id=user_id) for name, user_id in session.execute(
+        select(User.display_name, User.id).where(User.display_name.in_(MENTIONABLE)))}
+
+
 def _last_post_id(session) -> int:
     return session.scalar(select(func.coalesce(func.max(Post.id), 0)))
 
 
 def _add_threads(session, category: Category, count: int, authors: list[int], rng: random.Random) -> None:
     """``count`` threads of 1 to 4 posts each, active over the past year."""
-    last_post = _last_post_id(session)
+    last_post, people = _last_post_id(session), _known_people(session)
     now = utcnow()
     plans = []
     for _ in range(count):
@@ -130,8 +148,7 @@ def _add_threads(session, category: Category, count: int, authors: list[int], rn
          for started, times in plans],
     ).all()
     session.execute(insert(Post), [
-        {"thread_id": thread_id, "number": number, "author_id": rng.choice(authors), "body": _body(rng),
-         "created_at": when, "helpful_count": 0}
+        _post_row(thread_id, number, rng.choice(authors), _body(rng), when, people)
         for thread_id, (_, times) in zip(thread_ids, plans, strict=True)
         for number, when in enumerate(times, start=1)
     ])
@@ -140,14 +157,13 @@ def _add_threads(session, category: Category, count: int, authors: list[int], rn
 
 def _add_replies(session, thread: Thread, count: int, authors: list[int], rng: random.Random) -> None:
     """``count`` more replies to ``thread``, numbered on from its last, a few minutes apart."""
-    last_post = _last_post_id(session)
+    last_post, people = _last_post_id(session), _known_people(session)
     first = thread.post_count + 1
     when = thread.last_post_at
     rows = []
     for number in range(first, first + count):
         when += timedelta(minutes=rng.randint(1, 30))
-        rows.append({"thread_id": thread.id, "number": number, "author_id": rng.choice(authors),
-                     "body": _body(rng), "created_at": when, "helpful_count": 0})
+        rows.append(_post_row(thread.id, number, rng.choice(authors), _body(rng), when, people))
     session.execute(insert(Post), rows)
     session.execute(update(Thread).where(Thread.id == thread.id)
                     .values(post_count=Thread.post_count + count, last_post_at=when))
