@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config, features
-from portal.core import assets, routing, security
+from portal.core import assets, caching, routing, security
 from portal.core.avatars import avatar_colour, initials
 from portal.core.background import start_thread
 from portal.core.db import is_lock_timeout
@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(lambda session_id: load_session_user(db.session, session_id))
     security.init_app(app)
     assets.init_app(app)
+    caching.init_app(app)  # after compress, so it runs before it (after_request runs in reverse)
 
 
 def register_features(app: Flask) -> None:

@@ -77,6 +77,8 @@ DEFAULTS: dict[str, object] = {
         "application/atom+xml",
     ],
     "COMPRESS_MIN_SIZE": 256,
+    # How long shared caches (a proxy, a CDN) may keep a page for signed-out visitors.
+    "PUBLIC_CACHE_SECONDS": 60,
     "SQL_ECHO": False,
     "DATABASE_LOCK_TIMEOUT": 15,
     "EXPOSE_QUERY_COUNT": False,

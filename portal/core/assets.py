@@ -11,7 +11,9 @@ from flask import Blueprint, Flask, abort, send_from_directory, url_for
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 HTMX_FILE = "vendor/htmx.min.js"
+FAVICON = "img/favicon.svg"
 ONE_YEAR = 31536000
+ONE_DAY = 86400
 
 bp = Blueprint("assets", __name__)
 
@@ -41,14 +43,31 @@ def serve(digest: str, filename: str):
     if not path.is_file() or STATIC not in path.parents:
         abort(404)
     current = digest == fingerprint(filename)
-    response = send_from_directory(STATIC, filename, max_age=ONE_YEAR if current else 0)
-    # Read the small file now, so compression gzips the whole body (a streamed one would
-    # get no gzip and no length) and the file is closed with the response, not leaked.
-    response.direct_passthrough = False
-    response.make_sequence()
+    response = _small_file(filename, ONE_YEAR if current else 0)
     if current:
         response.cache_control.immutable = True
         response.cache_control.public = True
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon, for what asks the conventional address rather than reading the page's
+    ``<link rel="icon">``: the same SVG, kept for a day (its name is not fingerprinted)."""
+    response = _small_file(FAVICON, ONE_DAY, mimetype="image/svg+xml")
+    response.cache_control.public = True
+    return response
+
+
+def _small_file(filename: str, max_age: int, **options):
+    response = send_from_directory(STATIC, filename, max_age=max_age, **options)
+    # Read the small file now and close it: compression then gzips the whole body (a
+    # streamed one would get no gzip and no length), and no file outlives its request.
+    opened = response.response
+    response.direct_passthrough = False
+    response.make_sequence()
+    if hasattr(opened, "close"):
+        opened.close()
     return response
 
 

@@ -7,6 +7,9 @@ always come back timezone-aware.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +30,8 @@ NAMING_CONVENTION = {
 }
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+log = logging.getLogger(__name__)
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC; the callable default for every timestamp."""
@@ -88,15 +93,35 @@ def _wants_immediate() -> bool:
 
     Requests that can change state (unsafe methods) and code run outside a
     request (CLI, workers) take the write lock up front; GET requests read
-    without it so readers never queue behind writers. A GET that records something
-    (a signed-in reader's place in a thread) sets ``g.writes_on_read`` before its first
-    query: under contention SQLite cannot turn a read into a write, and fails at once.
+    without it so readers never queue behind writers, and record what they must
+    (a signed-in reader's place in a thread) afterwards, in ``bookkeeping``.
     """
     if has_request_context():
         if g.get("read_only"):
             return False
-        return request.method in UNSAFE_METHODS or g.get("writes_on_read", False)
+        return request.method in UNSAFE_METHODS or g.get("bookkeeping", False)
     return True
+
+
+@contextmanager
+def bookkeeping(session: Session) -> Iterator[Session]:
+    """A short transaction of its own for what a page records as it is read (how far
+    someone has read), once the page's reading transaction is over: that one took no
+    write lock on SQLite and no row lock on PostgreSQL. Bookkeeping is worth less than
+    the page: when the database stays busy past the lock timeout it is given up, and the
+    page is served all the same."""
+    session.commit()
+    g.bookkeeping = True
+    try:
+        yield session
+        session.commit()
+    except OperationalError as error:
+        if not is_lock_timeout(error):
+            raise
+        session.rollback()
+        log.warning("bookkeeping given up, the database is busy: %s", error.orig)
+    finally:
+        g.bookkeeping = False
 
 
 def _unicode_lower(value):

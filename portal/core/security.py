@@ -7,7 +7,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
-from flask_login import current_user, user_unauthorized
+from flask_login import user_unauthorized
 
 log = logging.getLogger("portal.security")
 
@@ -69,8 +69,6 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if current_user and current_user.is_authenticated and not request.path.startswith("/assets/"):
-        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from portal import create_app, schema
+from portal.blueprints.forums.models import ThreadRead
 from portal.extensions import db
 from tests.blueprints.accounts.factories import make_user, sign_in
+from tests.blueprints.forums.factories import make_category, make_person, make_thread
 from tests.helpers import Browser, test_settings, text_of
 from tests.live import fresh_database
 
@@ -63,3 +65,66 @@ def test_a_write_blocked_past_the_timeout_is_told_to_try_again(busy_app):
     assert "The portal is busy" in text_of(blocked) and "Nothing was changed" in text_of(blocked)
     browser.get("/account/preferences")
     assert browser.submit({"large_text": True}, button="Save preferences", follow=False).status_code == 303
+
+
+# Reading takes no lock: a thread page is served while another transaction holds what a
+# write would need, and only a reader whose marker moves records it, afterwards.
+
+
+@contextmanager
+def marker_locked(app, thread_id: int, user_id: int) -> Iterator[None]:
+    """Another transaction holds SQLite's one write lock, or on PostgreSQL the reader's
+    marker in the thread and the thread's row."""
+    with db.state(app).engine.connect() as other:
+        other.begin()
+        if other.dialect.name == "postgresql":
+            other.execute(text("SELECT 1 FROM forum_thread_read WHERE thread_id = :t AND user_id = :u FOR UPDATE"),
+                          {"t": thread_id, "u": user_id})
+            other.execute(text("SELECT 1 FROM forum_thread WHERE id = :t FOR UPDATE"), {"t": thread_id})
+        else:
+            other.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock
+        try:
+            yield
+        finally:
+            other.rollback()
+
+
+def read_up_to(app, thread_id: int, user_id: int) -> int | None:
+    with app.app_context():
+        return db.session.scalar(select(ThreadRead.last_read_number).where(
+            ThreadRead.thread_id == thread_id, ThreadRead.user_id == user_id))
+
+
+def test_a_thread_is_read_while_another_transaction_holds_the_locks(busy_app):
+    with busy_app.app_context():
+        reader = make_person(db.session)
+        thread = make_thread(db.session, make_category(db.session), title="Read while locked")
+        db.session.commit()
+        reader_id, thread_id = reader.id, thread.id
+    browser = Browser(busy_app.test_client())
+    with busy_app.app_context():
+        sign_in(browser, db.session.get(type(reader), reader_id))
+    assert browser.get(f"/forums/t/{thread_id}").status_code == 200
+    assert read_up_to(busy_app, thread_id, reader_id) == 1
+
+    with marker_locked(busy_app, thread_id, reader_id):
+        again = browser.get(f"/forums/t/{thread_id}")
+    assert again.status_code == 200 and "Read while locked" in text_of(again), "nothing to record: no lock wanted"
+
+
+def test_a_marker_that_cannot_be_written_in_time_is_given_up_not_the_page(busy_app):
+    with busy_app.app_context():
+        reader = make_person(db.session)
+        thread = make_thread(db.session, make_category(db.session), title="Busy thread")
+        db.session.commit()
+        reader_id, thread_id = reader.id, thread.id
+    browser = Browser(busy_app.test_client())
+    with busy_app.app_context():
+        sign_in(browser, db.session.get(type(reader), reader_id))
+
+    with marker_locked(busy_app, thread_id, reader_id):
+        page = browser.get(f"/forums/t/{thread_id}")
+    assert page.status_code == 200 and "Busy thread" in text_of(page)
+    assert read_up_to(busy_app, thread_id, reader_id) is None, "given up while the lock was held"
+    browser.get(f"/forums/t/{thread_id}")
+    assert read_up_to(busy_app, thread_id, reader_id) == 1, "recorded at the next visit"

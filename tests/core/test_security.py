@@ -40,11 +40,6 @@ def test_headers_on_a_server_error(app, client, monkeypatch):
     assert_security_headers(response)
 
 
-def test_signed_in_pages_are_not_stored(browser, session):
-    sign_in(browser, make_user(session))
-    assert browser.get("/account").headers["Cache-Control"] == "no-store"
-
-
 def test_no_inline_scripts_or_styles(client):
     html = client.get("/register").get_data(as_text=True)
     assert "<script>" not in html and "style=" not in html and "<style" not in html

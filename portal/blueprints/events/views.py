@@ -139,7 +139,8 @@ def _rsvp_context(event: Event, form: RsvpForm | None = None, needs_form: NeedsF
         "rsvp": record,
         "position": services.waiting_position(db.session, record) if answer == Answer.WAITING else None,
         "next_position": queries.waiting_count(db.session, event) + 1 if joins_queue else None,
-        "form": form or RsvpForm(formdata=None),
+        # A form makes a token, which sets a cookie: only for those who can reply.
+        "form": form or (RsvpForm(formdata=None) if can_rsvp else None),
         "needs_form": needs_form or (_needs_form(record) if answer in (Answer.GOING, Answer.WAITING) else None),
         "going": queries.going_shown(db.session, event) if signed_in else [],
         "rsvp_open": policies.rsvp_open(event, now),

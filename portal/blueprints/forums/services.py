@@ -4,8 +4,10 @@ moderation. Functions take the session and plain values; they flush, never commi
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -178,41 +180,58 @@ def toggle_helpful(session: Session, post: Post, user: User) -> bool:
     return True
 
 
-def reader_marks(session: Session, user, thread: Thread, post_ids: list[int]) -> tuple[set[int], bool]:
-    """Which of ``post_ids`` (posts of ``thread``) ``user`` found helpful, and whether they
-    follow ``thread``: one round trip, so a thread page stays within its query budget."""
-    if not (user and user.is_authenticated) or not post_ids:
-        return set(), is_subscribed_thread(session, thread, user)
+class ReaderMarks(NamedTuple):
+    """What one reader has done in a thread: the posts they marked helpful, whether they
+    follow it, and the number of the last post they had seen (None for visitors)."""
+
+    helpful: set[int]
+    following: bool
+    read_up_to: int | None
+
+
+def reader_marks(session: Session, user, thread: Thread, post_ids: list[int]) -> ReaderMarks:
+    """``user``'s marks in ``thread``, for the shown ``post_ids``: one round trip, so a
+    thread page stays within its query budget."""
+    if not (user and user.is_authenticated):
+        return ReaderMarks(set(), False, None)
     follows = (select(ThreadSubscription.user_id)
                .where(ThreadSubscription.thread_id == thread.id, ThreadSubscription.user_id == user.id).exists())
+    read = (select(ThreadRead.last_read_number)
+            .where(ThreadRead.thread_id == thread.id, ThreadRead.user_id == user.id).scalar_subquery())
     rows = session.execute(
-        select(Post.id, Helpful.user_id.is_not(None), follows.label("following")).select_from(Post)
+        select(Post.id, Helpful.user_id.is_not(None), follows.label("following"), read.label("read")).select_from(Post)
         .outerjoin(Helpful, (Helpful.post_id == Post.id) & (Helpful.user_id == user.id))
         .where(Post.id.in_(post_ids))
-    ).all()
-    return {post_id for post_id, marked, _ in rows if marked}, bool(rows and rows[0].following)
+    ).all() if post_ids else []
+    if not rows:  # no posts to ask about: the thread-wide marks alone
+        following, read_up_to = session.execute(select(follows, read)).one()
+        return ReaderMarks(set(), bool(following), read_up_to or 0)
+    return ReaderMarks({row[0] for row in rows if row[1]}, bool(rows[0].following), rows[0].read or 0)
 
 
 # Reading
 
 
 def _mark_read(session: Session, thread: Thread, user: User, number: int) -> None:
-    read = session.get(ThreadRead, (thread.id, user.id))
-    if read is None:
-        session.add(ThreadRead(thread_id=thread.id, user_id=user.id, last_read_number=number))
-    elif number > read.last_read_number:
-        read.last_read_number = number
-    session.flush()
+    """Record that ``user`` has read ``thread`` up to post ``number``, unless they had read
+    further: one statement, which changes nothing when the marker would not move, and
+    which two requests of the same person can run at once."""
+    upsert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(ThreadRead)
+    session.execute(
+        upsert.values(thread_id=thread.id, user_id=user.id, last_read_number=number)
+        .on_conflict_do_update(index_elements=[ThreadRead.thread_id, ThreadRead.user_id],
+                               set_={"last_read_number": number}, where=ThreadRead.last_read_number < number))
 
 
-def record_reading(session: Session, thread: Thread, user, last_number_shown: int) -> int | None:
-    """Remember what the person has now seen; return the number they had read up to before."""
-    if not (user and user.is_authenticated):
-        return None
-    read = session.get(ThreadRead, (thread.id, user.id))
-    before = read.last_read_number if read else 0
+def marker_moves(read_up_to: int | None, last_number_shown: int) -> bool:
+    """Whether showing posts up to ``last_number_shown`` takes a reader who had seen up to
+    ``read_up_to`` (None: a visitor, who has no marker) further. Only then does a page write."""
+    return read_up_to is not None and last_number_shown > read_up_to
+
+
+def record_reading(session: Session, thread: Thread, user: User, last_number_shown: int) -> None:
+    """Remember that ``user`` has seen ``thread`` up to post ``last_number_shown``."""
     _mark_read(session, thread, user, last_number_shown)
-    return before
 
 
 def last_read(session: Session, user, thread_ids: list[int]) -> dict[int, int]:

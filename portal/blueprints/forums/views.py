@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.core.forms import ConfirmForm
@@ -15,21 +15,14 @@ from portal.blueprints.forums.forms import (
     ThreadForm,
 )
 from portal.blueprints.forums.models import Audience, Category, Post, Thread
+from portal.core.db import bookkeeping
 from portal.core.htmx import done, render, render_form
 from portal.core.mail import external_url
-from portal.core.permissions import Permission, require
+from portal.core.permissions import Permission, can, require
 from portal.core.routing import id_arg, page_arg
 from portal.extensions import db
 
 bp = Blueprint("forums", __name__)
-
-
-@bp.url_value_preprocessor
-def _reading_writes(endpoint: str | None, _values: dict | None) -> None:
-    """A signed-in reader's thread page records how far they have read, so on SQLite its
-    transaction takes the write lock up front (see portal.core.db._wants_immediate)."""
-    if endpoint == "forums.thread" and ("_user_id" in session or "remember_token" in request.cookies):
-        g.writes_on_read = True
 
 
 # Loading, with the visibility rules
@@ -96,17 +89,20 @@ def category(slug: str):
 def thread(thread_id: int):
     thread = _thread(thread_id)
     page = queries.posts(db.session, thread, page_arg())
-    last_shown = page.items[-1].number if page.items else 0
-    read_before = services.record_reading(db.session, thread, current_user, last_shown)
+    marks = services.reader_marks(db.session, current_user, thread, [p.id for p in page.items])
+    read_before = marks.read_up_to
     first_unread = None
     if read_before is not None and read_before < thread.post_count:
         first_unread = read_before + 1
-    helpful, following = services.reader_marks(db.session, current_user, thread, [p.id for p in page.items])
     response = render(
         "forums/thread.html", thread=thread, result=page, read_before=read_before, first_unread=first_unread,
-        helpful=helpful, following=following, form=ReplyForm(), preview=None,
+        helpful=marks.helpful, following=marks.following, preview=None,
+        form=ReplyForm() if can(Permission.TAKE_PART) else None,  # a form's token sets a cookie
     )
-    db.session.commit()  # after rendering: the reading and the page in one transaction
+    last_shown = page.items[-1].number if page.items else 0
+    if services.marker_moves(read_before, last_shown):
+        with bookkeeping(db.session):
+            services.record_reading(db.session, thread, current_user, last_shown)
     return response
 
 

@@ -21,7 +21,9 @@ def home():
     from the feature that owns it (``HomePanel``)."""
     user = current_user if current_user.is_authenticated else None
     panels = registry().home_panels_for(db.session, user, utcnow())
-    return render("pages/home.html", resend_form=ConfirmForm(), panels=panels,
+    # A form makes a token, which sets a cookie: only for the one who needs it.
+    resend_form = ConfirmForm() if user and not user.is_verified else None
+    return render("pages/home.html", resend_form=resend_form, panels=panels,
                   first_visit=bool(session.get(FIRST_VISIT)))
 
 

@@ -106,10 +106,17 @@ def test_reading_is_remembered_only_for_people_signed_in(session, category, memb
     from flask_login import AnonymousUserMixin
 
     thread = make_thread(session, category)
-    assert services.record_reading(session, thread, AnonymousUserMixin(), 1) is None
-    assert services.record_reading(session, thread, member, 1) == 0
-    assert services.record_reading(session, thread, member, 1) == 1
+    visitor = AnonymousUserMixin()
+    assert services.reader_marks(session, visitor, thread, [1]).read_up_to is None
+    assert not services.marker_moves(None, 1), "visitors have no marker"
+    assert services.reader_marks(session, member, thread, []).read_up_to == 0
+    assert services.marker_moves(0, 1)
+    services.record_reading(session, thread, member, 1)
+    assert services.reader_marks(session, member, thread, []).read_up_to == 1
+    assert not services.marker_moves(1, 1), "the marker would not move: no write"
+    services.record_reading(session, thread, member, 0)
+    assert services.reader_marks(session, member, thread, []).read_up_to == 1, "a marker never moves back"
     assert services.last_read(session, member, []) == {}
     assert services.last_read(session, member, [thread.id]) == {thread.id: 1}
-    assert services.reader_marks(session, AnonymousUserMixin(), thread, [1]) == (set(), False)
-    assert services.reader_marks(session, member, thread, []) == (set(), False)
+    assert services.reader_marks(session, AnonymousUserMixin(), thread, [1]) == (set(), False, None)
+    assert services.reader_marks(session, member, thread, []) == (set(), False, 1)
