@@ -8,7 +8,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app portal
 VENDOR := portal/static/vendor
 
-.PHONY: run test a11y sr unit install install-test frontend browser screenreader db clean screenshots
+.PHONY: run test a11y sr unit install install-test frontend browser screenreader proxy db clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,13 @@ screenreader:
 	$(call debian,orca Xvfb dbus-daemon dbus-send xdotool /usr/libexec/at-spi-bus-launcher,\
 		orca xvfb dbus at-spi2-core xdotool python3-pyatspi)
 
-install-test: $(VENV)/.installed-test frontend browser screenreader
+# nginx for the scale-out test (deploy/): the proxy and cache in front of two app servers;
+# wrk for the benchmarks (make bench).
+proxy:
+	$(call debian,nginx,nginx-light)
+	$(call debian,wrk,wrk)
+
+install-test: $(VENV)/.installed-test frontend browser screenreader proxy
 
 unit: install-test
 	$(BIN)/pytest tests

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import text
 
 from portal import schema
-from portal.core.background import run_periodically
+from portal.core.background import run_periodically, start_thread
 from portal.core.features import registry
 from portal.core.mail import deliver_due
 from portal.core.rendered import render_stale
@@ -102,8 +102,28 @@ def mail_worker(once: bool) -> None:
         stop.set()
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once now, then stop.")
+def scheduler(once: bool) -> None:
+    """Run every feature's scheduled work (event reminders, notification digests), each
+    at its own interval: one such process for the whole site, beside the app servers."""
+    jobs = [job for feature in registry().features for job in feature.background]
+    if once:
+        for job in jobs:
+            click.echo(f"{job.name}: {job.run(db.session)}")
+        return
+    app = current_app._get_current_object()
+    stops = [start_thread(app, job.run, app.config[job.interval], job.name) for job in jobs]
+    click.echo(f"Scheduler running {', '.join(job.name for job in jobs)}; Ctrl+C stops it.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        for stop in stops:
+            stop.set()
+
+
 def register(app: Flask) -> None:
-    for command in (db_cli, seed_demo, mail_worker, render_markdown_command):
+    for command in (db_cli, seed_demo, mail_worker, render_markdown_command, scheduler):
         app.cli.add_command(command)
     for feature in app.extensions["features"].features:
         for command in feature.commands:
