@@ -172,3 +172,9 @@ def test_db_upgrade_renders_again_what_an_older_renderer_wrote(scratch_app):
 
     assert result.exit_code == 0, result.output
     assert "Rendered 1 text with Markdown." in result.output
+
+
+def test_the_scheduler_runs_every_features_jobs_once(app, session):
+    result = flask(app, "scheduler", "--once")
+    assert result.exit_code == 0, result.output
+    assert sorted(result.output.splitlines()) == ["digests: 0", "reminders: 0"]

@@ -27,6 +27,13 @@ def home():
                   first_visit=bool(session.get(FIRST_VISIT)))
 
 
+@bp.get("/health")
+def health():
+    """For load balancers and monitors: the app server answers. Touches no database, so it
+    is also the benchmarks' ceiling for a request through this stack."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.get("/accessibility")
 def accessibility():
     return render("pages/accessibility.html")

@@ -8,6 +8,7 @@ from werkzeug.exceptions import Forbidden
 
 from portal.core.permissions import Permission, Role, has_permission, require
 from tests.blueprints.accounts.factories import make_user, sign_in
+from tests.budget import measure
 from tests.helpers import elements
 
 
@@ -121,3 +122,8 @@ def test_permissions_by_role(session, role, verified, permission, allowed):
 
 def test_nobody_signed_in_has_no_permissions():
     assert not has_permission(None, Permission.TAKE_PART)
+
+
+def test_the_health_check_answers_without_the_database(client, app, session):
+    page = measure(app, client, "/health")
+    assert (page.queries, page.html) == (0, b"ok\n")
