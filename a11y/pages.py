@@ -142,6 +142,10 @@ register(
     PageState("pages.accessibility", "signed out", None, "/accessibility"),
     PageState("pages.accessibility", "member", "member", "/accessibility"),
 )
+offer(
+    Download("pages.health", None, "/health", "text/plain"),
+    Download("assets.favicon", None, "/favicon.ico", "image/svg+xml"),
+)
 
 # Accounts: registering, confirming, signing in, passwords, settings, profiles
 

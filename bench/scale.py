@@ -222,18 +222,22 @@ def sign_in(port: int) -> str:
     return done.headers["Set-Cookie"].split(";")[0]
 
 
-def wrk(port: int, path: str, connections: int, seconds: int, cookie: str) -> Load:
+def wrk_url(url: str, connections: int, seconds: int, cookie: str = "") -> Load:
+    """Drive ``url`` with wrk: ``connections`` at once (on up to two threads) for ``seconds``."""
     command = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s",
                "-s", str(WRK_SCRIPT), "-H", "Accept-Encoding: gzip"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], check=True, capture_output=True,
-                            text=True).stdout
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
     figures = dict(re.findall(r"^(\w+) ([\d.]+)$", output, re.M))
     if float(figures.get("errors", 0)):
-        raise RuntimeError(f"{path}: {figures['errors']} requests failed or were not 2xx/3xx")
+        raise RuntimeError(f"{url}: {figures['errors']} requests failed or were not 2xx/3xx")
     return Load(float(figures["rps"]), float(figures["p50"]) / 1000, float(figures["p95"]) / 1000,
                 float(figures["p99"]) / 1000)
+
+
+def wrk(port: int, path: str, connections: int, seconds: int, cookie: str) -> Load:
+    return wrk_url(f"http://127.0.0.1:{port}{path}", connections, seconds, cookie)
 
 
 def first_visit_bytes(port: int, page: http.client.HTTPResponse, cookie: str) -> int:
@@ -303,7 +307,11 @@ def measure(app, database_url: str, seconds: int, out) -> None:
             f"{in_process(app, thread, ''):.2f} ms, signed in {in_process(app, thread, cookie):.2f} ms")
     finally:
         server.terminate()
-        server.wait(15)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def main() -> int:

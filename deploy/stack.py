@@ -78,6 +78,7 @@ class Stack:
             "PORTAL_PROXY_COUNT": "1",
             "PORTAL_RATELIMIT_KEY_PREFIX": f"stack-{self.port}",
             "PYTHONPATH": str(ROOT),
+            "PYTHONUNBUFFERED": "1",  # each process's log as it happens
             **self.settings,
         }
 
@@ -126,9 +127,15 @@ class Stack:
         return self._spawn(name, [sys.executable, "-m", "flask", "--app", "portal", command], {})
 
     def _spawn(self, name: str, command: list[str], extra: dict[str, str]) -> subprocess.Popen:
+        if name in self.processes:
+            raise ValueError(f"{name} is already running")
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 (closed in stop)
-        process = subprocess.Popen(command, cwd=ROOT, env={**self.environment(), **extra}, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            process = subprocess.Popen(command, cwd=ROOT, env={**self.environment(), **extra}, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError:
+            log.close()
+            raise
         process.log = log
         self.processes[name] = process
         return process
@@ -141,14 +148,16 @@ class Stack:
         process = self.processes.pop(name, None)
         if process is None:
             return
-        if process.poll() is None:
+        try:
             os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        process.log.close()
+            process.wait(10)
+        except ProcessLookupError:  # it had ended already
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        finally:
+            process.log.close()
 
     def stop_all(self) -> None:
         for name in list(self.processes):
@@ -158,11 +167,12 @@ class Stack:
 def main() -> None:
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    stack = Stack(sys.argv[1], ROOT / "instance" / "stack").start()
-    stack.start_worker("mail-worker", "mail-worker")
-    stack.start_worker("scheduler", "scheduler")
-    print(f"Serving {stack.url} (app servers on ports {stack.app_ports}); logs in {stack.folder}. Ctrl+C stops.")
+    stack = Stack(sys.argv[1], ROOT / "instance" / "stack")
     try:
+        stack.start()
+        stack.start_worker("mail-worker", "mail-worker")
+        stack.start_worker("scheduler", "scheduler")
+        print(f"Serving {stack.url} (app servers on ports {stack.app_ports}); logs in {stack.folder}. Ctrl+C stops.")
         signal.pause()
     except KeyboardInterrupt:
         pass

@@ -217,26 +217,35 @@ def test_two_mail_workers_send_each_message_once(stack, sink):
     from portal.core.mail import queue_email
     from portal.extensions import db
 
-    app = create_app({"DATABASE_URL": stack.database_url, "SECRET_KEY": stack.secret, "BASE_URL": stack.url,
-                      "ENV_NAME": "testing", "TESTING": True})
-    with app.app_context():
-        for n in range(MESSAGES):
-            queue_email(db.session, to=f"person{n}@example.org", subject=f"Message {n}",
-                        template="accounts/verify_email", user=SimpleNamespace(display_name=f"Person {n}"),
-                        verify_url=f"{stack.url}/verify/{n}")
-        db.session.commit()
-        db.engine.dispose()
-
-    workers = [stack.start_worker(f"mail-worker-{n}", "mail-worker") for n in range(2)]
+    workers = [f"mail-worker-{n}" for n in range(2)]
+    for name in workers:
+        stack.start_worker(name, "mail-worker")
     try:
-        deadline = time.monotonic() + 60
-        while sum(sink.received.values()) < MESSAGES and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: all("Mail worker running" in stack.log_of(name) for name in workers))
+        app = create_app({"DATABASE_URL": stack.database_url, "SECRET_KEY": stack.secret, "BASE_URL": stack.url,
+                          "ENV_NAME": "testing", "TESTING": True})
+        with app.app_context():
+            for n in range(MESSAGES):
+                queue_email(db.session, to=f"person{n}@example.org", subject=f"Message {n}",
+                            template="accounts/verify_email", user=SimpleNamespace(display_name=f"Person {n}"),
+                            verify_url=f"{stack.url}/verify/{n}")
+            db.session.commit()
+            db.engine.dispose()
+        wait_until(lambda: sum(sink.received.values()) >= MESSAGES)
+        time.sleep(1.5)  # one more pass each: nothing is sent again
     finally:
-        for n in range(2):
-            stack.stop(f"mail-worker-{n}")
-    assert all(worker.returncode is not None for worker in workers)
+        for name in workers:
+            stack.stop(name)
     assert len(sink.received) == MESSAGES and set(sink.received.values()) == {1}, "each message once"
+    sent_by = [stack.log_of(name).count("mail sent id=") for name in workers]
+    assert sum(sent_by) == MESSAGES and all(sent_by), f"both workers took part: {sent_by}"
+
+
+def wait_until(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited a minute in vain"
+        time.sleep(0.1)
 
 
 def test_the_scheduler_runs_on_its_own(stack):

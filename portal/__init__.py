@@ -21,7 +21,7 @@ from portal.core.features import Registry
 from portal.core.mail import deliver_due
 from portal.core.navigation import navigation
 from portal.core.permissions import Permission, can
-from portal.core.text import excerpt, render_markdown, shown
+from portal.core.text import excerpt_of_html, render_markdown, shown
 from portal.core.time import (
     clock,
     day_label,
@@ -108,7 +108,7 @@ def register_templates(app: Flask) -> None:
         site_name=app.config["SITE_NAME"],
     )
     app.jinja_env.filters.update(
-        markdown=render_markdown, shown=shown, excerpt=excerpt, day_label=day_label, group_by_day=group_by_day,
+        markdown=render_markdown, shown=shown, excerpt_of_html=excerpt_of_html, day_label=day_label, group_by_day=group_by_day,
         month_label=month_label, clock=clock,
     )
     for feature in app.extensions["features"].features:

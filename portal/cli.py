@@ -26,8 +26,9 @@ def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest); at the newest, render again
     the stored Markdown that an older renderer wrote."""
     schema.upgrade(db.engine, revision)
-    click.echo(f"Database at {schema.current(db.engine)}.")
-    if revision == "head":
+    now_at = schema.current(db.engine)
+    click.echo(f"Database at {now_at}.")
+    if now_at == schema.head(db.engine):
         _render(everything=False)
 
 

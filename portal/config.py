@@ -81,6 +81,9 @@ DEFAULTS: dict[str, object] = {
     "PUBLIC_CACHE_SECONDS": 60,
     "SQL_ECHO": False,
     "DATABASE_LOCK_TIMEOUT": 15,
+    # How long a page's bookkeeping (a reader's place in a thread) waits for a lock before
+    # it is given up: the finished page is not held back for it.
+    "BOOKKEEPING_LOCK_TIMEOUT": 0.2,
     "EXPOSE_QUERY_COUNT": False,
     "TESTING": False,
     "STYLE_GUIDE": None,  # the /style-guide page; None: on in development and tests, off in production

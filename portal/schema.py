@@ -11,6 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from portal import features
@@ -94,3 +95,8 @@ def pending_changes(engine: Engine) -> list:
 def current(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head(engine: Engine) -> str:
+    """The newest migration's revision."""
+    return ScriptDirectory.from_config(alembic_config(engine, None)).get_current_head()

@@ -1,7 +1,8 @@
 """Who may keep a copy of a page.
 
-A page for someone signed in, or one that sets the session cookie (a form's token, a
-message after a redirect), is ``private, no-store``: nobody in between keeps it. Any
+A page for someone signed in, or for a visitor whose session holds anything (a form's
+token, a message after a redirect, the address a link was just sent to), is
+``private, no-store``: nobody in between keeps it. Any
 other page a GET answers is the same for every visitor, so shared caches may keep it
 (``public``) for ``PUBLIC_CACHE_SECONDS`` and serve it a while longer while they fetch
 a fresh one (``stale-while-revalidate``); its ``ETag`` lets a browser or cache ask
@@ -19,9 +20,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def is_shared_page() -> bool:
-    """The response is the same for every signed-out visitor and sets no cookie."""
+    """The response is the same for every signed-out visitor: nobody is signed in, and the
+    session holds nothing the page could have shown (an address just sent to, a form's
+    token, a message) and is not being set."""
     signed_in = current_user and current_user.is_authenticated
-    return not signed_in and not session.modified
+    return not signed_in and not session and not session.modified
 
 
 def cache_policy(response: Response) -> Response:

@@ -108,8 +108,8 @@ def bookkeeping(session: Session) -> Iterator[Session]:
     """A short transaction of its own for what a page records as it is read (how far
     someone has read), once the page's reading transaction is over: that one took no
     write lock on SQLite and no row lock on PostgreSQL. Bookkeeping is worth less than
-    the page: when the database stays busy past the lock timeout it is given up, and the
-    page is served all the same."""
+    the page: it waits for other transactions' locks only ``BOOKKEEPING_LOCK_TIMEOUT``
+    seconds, then is given up, and the page is served all the same."""
     session.commit()
     g.bookkeeping = True
     try:
@@ -128,7 +128,23 @@ def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
+def _wait_ms(lock_timeout: float, bookkeeping_timeout: float) -> int:
+    """How long this transaction's statements wait for another's lock: briefly for
+    bookkeeping, which is given up rather than hold a finished page."""
+    bookkeeping = has_request_context() and g.get("bookkeeping", False)
+    return int((bookkeeping_timeout if bookkeeping else lock_timeout) * 1000)
+
+
+def _configure_postgresql(engine: Engine, lock_timeout: float, bookkeeping_timeout: float) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        if has_request_context() and g.get("bookkeeping", False):
+            # On the driver's connection, so it is not counted as one of the page's queries.
+            connection.connection.driver_connection.execute(
+                f"SET LOCAL lock_timeout = {_wait_ms(lock_timeout, bookkeeping_timeout)}")
+
+
+def _configure_sqlite(engine: Engine, lock_timeout: float, bookkeeping_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy issue BEGIN itself, so we can choose its kind.
@@ -146,6 +162,9 @@ def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
+        # On the driver's connection, so it is not counted as one of the page's queries.
+        connection.connection.driver_connection.execute(
+            f"PRAGMA busy_timeout = {_wait_ms(lock_timeout, bookkeeping_timeout)}")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
 
 
@@ -168,6 +187,7 @@ class Database:
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
         lock_timeout = float(app.config["DATABASE_LOCK_TIMEOUT"])
+        bookkeeping_timeout = float(app.config["BOOKKEEPING_LOCK_TIMEOUT"])
         options: dict = {"echo": app.config["SQL_ECHO"]}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": lock_timeout}
@@ -183,7 +203,9 @@ class Database:
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         engine = create_engine(url, **options)
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine, lock_timeout)
+            _configure_sqlite(engine, lock_timeout, bookkeeping_timeout)
+        else:
+            _configure_postgresql(engine, lock_timeout, bookkeeping_timeout)
         event.listen(engine, "before_cursor_execute", _count_query)
         app.extensions["portal_db"] = _AppDatabase(engine=engine, bind=engine)
         app.before_request(_reset_query_count)

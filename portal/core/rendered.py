@@ -2,7 +2,8 @@
 
 A model that holds Markdown mixes in ``RenderedMarkdown`` and names its Markdown
 columns in ``__markdown__`` (source attribute to HTML attribute). Before every flush,
-a new row's sources, or a changed row's when any source changed, are rendered with
+a new row's sources (unless it was made with current HTML, as a copy of a rendered
+row), or a changed row's when any source changed, are rendered with
 ``text.render_markdown`` (headings from level 3, images kept) into their HTML columns,
 and ``markdown_version`` records the renderer that did it. Pages show the stored HTML
 through ``text.shown``, which parses nothing.
@@ -61,10 +62,16 @@ def _sources_changed(row: RenderedMarkdown) -> bool:
     return any(state.attrs[source].history.has_changes() for source in row.__markdown__)
 
 
+def _needs_rendering(session: Session, row: RenderedMarkdown) -> bool:
+    if row in session.new:  # unless made with its HTML already (a copy of a rendered row)
+        return row.markdown_version != RENDERER_VERSION
+    return _sources_changed(row)
+
+
 @event.listens_for(Session, "before_flush")
 def _render_written(session: Session, _context, _instances) -> None:
     for row in [*session.new, *session.dirty]:
-        if isinstance(row, RenderedMarkdown) and (row in session.new or _sources_changed(row)):
+        if isinstance(row, RenderedMarkdown) and _needs_rendering(session, row):
             render_row(session, row)
 
 
@@ -81,7 +88,7 @@ def render_stale(session: Session, everything: bool = False) -> int:
     for model in rendered_models():
         stale = select(model).order_by(model.id).limit(BATCH)
         if not everything:
-            stale = stale.where(model.markdown_version != RENDERER_VERSION)
+            stale = stale.where(model.markdown_version < RENDERER_VERSION)
         last_id = 0
         while rows := session.scalars(stale.where(model.id > last_id)).all():
             for row in rows:

@@ -176,7 +176,16 @@ def shown(stored: str, *, heading_level: int = 3, images_as_links: bool = True) 
 def excerpt(source: str, length: int = 160) -> str:
     """Plain text (not HTML: escape it to show it) of the first ``length`` characters
     of Markdown, cut at a word."""
-    text = html.unescape(nh3.clean(_markdown.render(source or ""), tags=set()))
+    return _shorten(_markdown.render(source or ""), length)
+
+
+def excerpt_of_html(stored: str, length: int = 160) -> str:
+    """``excerpt`` of HTML that ``render_markdown`` stored: what pages use, parsing no Markdown."""
+    return _shorten(stored, length)
+
+
+def _shorten(rendered: str, length: int) -> str:
+    text = html.unescape(nh3.clean(rendered, tags=set()))
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= length:
         return text

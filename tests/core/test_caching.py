@@ -52,6 +52,22 @@ def test_a_page_whose_form_needs_a_token_sets_a_cookie_and_is_kept_by_nobody(cli
     assert "ETag" not in response.headers
 
 
+def test_a_page_for_a_visitor_whose_session_holds_something_is_kept_by_nobody(client):
+    with client.session_transaction() as session:
+        session["sent_to"] = "zoe@example.org"
+    page = client.get("/register/check-your-email")
+    assert "zoe@example.org" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "private, no-store"
+    client.get("/sign-in")  # now the session holds a form's token too
+    again = client.get("/sign-in")
+    assert "Set-Cookie" not in again.headers, "the token was already there"
+    assert again.headers["Cache-Control"] == "private, no-store" and "ETag" not in again.headers
+
+
+def test_the_health_check_is_never_kept(client):
+    assert client.get("/health").headers["Cache-Control"] == "no-store"
+
+
 def test_every_page_for_someone_signed_in_is_kept_by_nobody(browser, session, category):
     sign_in(browser, make_user(session))
     for path in ("/", "/forums/", "/account", "/events/"):

@@ -10,6 +10,7 @@ import pytest
 from portal.core.text import (
     ALLOWED_TAGS,
     excerpt,
+    excerpt_of_html,
     mention_candidates,
     mentioned_names,
     prose,
@@ -238,3 +239,9 @@ def test_stored_html_is_shown_with_images_as_links_unless_the_reader_asked_for_t
 def test_stored_headings_move_down_where_the_page_nests_them_deeper():
     assert str(shown(STORED, heading_level=4, images_as_links=False)).startswith("<h4>Plan</h4>")
     assert "<h6>Deep</h6>" in str(shown(STORED, heading_level=4))  # no level below six
+
+
+def test_an_excerpt_of_stored_html_reads_as_the_excerpt_of_its_markdown():
+    source = "# Plan\n\nWrite down **three questions** & bring them. " + "More words " * 30
+    assert excerpt_of_html(str(render_markdown(source)), 60) == excerpt(source, 60)
+    assert excerpt_of_html("<p>Fish &amp; chips</p>") == "Fish & chips"

@@ -24,7 +24,7 @@ def _demo(session, context: dict) -> str:
 def _reported_post() -> Reportable:
     """Forum posts in the one moderation queue."""
     from portal.blueprints.forums import policies, queries, services
-    from portal.core.text import excerpt
+    from portal.core.text import excerpt_of_html
 
     return Reportable(
         kind="forums.post",
@@ -33,7 +33,7 @@ def _reported_post() -> Reportable:
         load=queries.reported_posts,
         template="forums/_reported_post.html",
         title=lambda post: f"post {post.number} in “{post.thread.title}”",
-        excerpt=lambda post: excerpt(post.body, 300),
+        excerpt=lambda post: excerpt_of_html(post.body_html, 300),
         author=lambda post: post.author,
         url=lambda post: url_for("forums.permalink", post_id=post.id),
         can_see=lambda user, post: policies.can_see_category(user, post.thread.category),

@@ -143,7 +143,9 @@ def edit_post(session: Session, post: Post, body: str, now: datetime | None = No
     """Change the text, keeping the earlier version for moderators."""
     if body == post.body:
         return
-    session.add(PostRevision(post_id=post.id, body=post.body, created_at=post.edited_at or post.created_at))
+    # The earlier version keeps its rendering, mention links included.
+    session.add(PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
+                             markdown_version=post.markdown_version, created_at=post.edited_at or post.created_at))
     post.body = body
     post.edited_at = now or utcnow()
     session.flush()
