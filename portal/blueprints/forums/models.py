@@ -113,7 +113,9 @@ class Post(RenderedMarkdown, Base):
 
     def markdown_mentions(self, session: Session) -> dict[str, str]:
         """The people this post @mentions, as they are when it is written: a link to each
-        one's profile (where two share a name, the earlier account)."""
+        one's profile (where two share a name, the earlier account). A link stays when its
+        person later erases their account, leading to a profile that is no longer found,
+        until ``flask render-markdown --all`` reads the names afresh."""
         names = mentioned_names(self.body)
         if not names:
             return {}
