@@ -26,7 +26,8 @@ ALEMBIC_TABLE = "alembic_version"
 def engine_like_the_app(url: str) -> Engine:
     """An engine set up exactly as the portal sets up its own (SQLite pragmas, driver)."""
     app = Flask(__name__)
-    app.config.update(DATABASE_URL=url, SQL_ECHO=False, DATABASE_LOCK_TIMEOUT=DEFAULTS["DATABASE_LOCK_TIMEOUT"])
+    app.config.update(DATABASE_URL=url, SQL_ECHO=False, DATABASE_LOCK_TIMEOUT=DEFAULTS["DATABASE_LOCK_TIMEOUT"],
+                      BOOKKEEPING_LOCK_TIMEOUT=DEFAULTS["BOOKKEEPING_LOCK_TIMEOUT"])
     Database().init_app(app)
     return app.extensions["portal_db"].engine
 
