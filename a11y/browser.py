@@ -87,6 +87,9 @@ class Chromium:
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER, env=environment))
         self.driver.set_script_timeout(30)
         self.cdp("Network.enable")
+        # Every page fetched afresh: the checks read the HTML the server sent, and a page the
+        # browser revalidated (public pages carry an ETag) comes back as a bodyless 304.
+        self.cdp("Network.setCacheDisabled", cacheDisabled=True)
         if variant in BLOCKED:
             self.cdp("Network.setBlockedURLs", urls=BLOCKED[variant])
         self.role: str | None = None
