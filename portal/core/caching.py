@@ -2,9 +2,8 @@
 
 A page for someone signed in, or for a visitor whose session holds anything (a form's
 token, a message after a redirect, the address a link was just sent to), is
-``private, no-store``: nobody in between keeps it. Any
-other page a GET answers is the same for every visitor, so shared caches may keep it
-(``public``) for ``PUBLIC_CACHE_SECONDS`` and serve it a while longer while they fetch
+``private, no-store``: nobody in between keeps it. Any other page a GET answers is the
+same for every visitor, so shared caches may keep it (``public``) for ``PUBLIC_CACHE_SECONDS`` and serve it a while longer while they fetch
 a fresh one (``stale-while-revalidate``); its ``ETag`` lets a browser or cache ask
 whether it changed and get a bodyless 304 when it did not. Flask-Compress, which runs
 after this, gives the compressed body its own ETag and answers conditional requests

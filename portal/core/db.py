@@ -33,6 +33,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 log = logging.getLogger(__name__)
 
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC; the callable default for every timestamp."""
     return datetime.now(UTC)
