@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from portal.blueprints.accounts.models import User
 from portal.blueprints.forums import policies
@@ -41,6 +41,8 @@ def participants(session: Session, threads_: list[Thread], limit: int = 4) -> di
         select(writers.c.thread_id, User).join(User, User.id == writers.c.author_id)
         .where(writers.c.rank <= limit)
         .order_by(writers.c.thread_id, writers.c.rank)
+        # An avatar and a name are all a list shows of each.
+        .options(load_only(User.id, User.display_name, User.deleted_at))
     )
     found: dict[int, list[User]] = {t.id: [] for t in threads_}
     for thread_id, user in rows:
