@@ -79,12 +79,19 @@ class Timing:
 
 
 def signed_in(app, user_id: int):
-    """A test client whose cookie session names the member, as signing in would."""
+    """A test client whose cookie session names the member, after a sign-in recorded on
+    the server as signing in would record it."""
+    from datetime import timedelta
+
     from portal.blueprints.accounts.models import User
+    from portal.blueprints.accounts.services import start_sign_in
     from portal.extensions import db
 
     with app.app_context():
-        session_id = db.session.get(User, user_id).get_id()
+        user = db.session.get(User, user_id)
+        start_sign_in(db.session, user, timedelta(days=1))
+        session_id = user.get_id()
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = session_id
