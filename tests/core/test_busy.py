@@ -107,15 +107,19 @@ def read_up_to(app, thread_id: int, user_id: int) -> int | None:
             ThreadRead.thread_id == thread_id, ThreadRead.user_id == user_id))
 
 
-def test_a_thread_is_read_while_another_transaction_holds_the_locks(busy_app):
-    with busy_app.app_context():
+def signed_in_reader_of_a_new_thread(app, title: str) -> tuple[Browser, int, int]:
+    """A member signed in, a thread they have not read yet, and their ids."""
+    with app.app_context():
         reader = make_person(db.session)
-        thread = make_thread(db.session, make_category(db.session), title="Read while locked")
+        thread = make_thread(db.session, make_category(db.session), title=title)
         db.session.commit()
-        reader_id, thread_id = reader.id, thread.id
-    browser = Browser(busy_app.test_client())
-    with busy_app.app_context():
-        sign_in(browser, db.session.get(type(reader), reader_id))
+        browser = Browser(app.test_client())
+        sign_in(browser, reader)
+        return browser, thread.id, reader.id
+
+
+def test_a_thread_is_read_while_another_transaction_holds_the_locks(busy_app):
+    browser, thread_id, reader_id = signed_in_reader_of_a_new_thread(busy_app, "Read while locked")
     assert browser.get(f"/forums/t/{thread_id}").status_code == 200
     assert read_up_to(busy_app, thread_id, reader_id) == 1
 
@@ -128,14 +132,7 @@ def test_a_marker_that_cannot_be_written_in_time_is_given_up_not_the_page(patien
     # Writes wait 30 s for a lock, the marker only BOOKKEEPING_LOCK_TIMEOUT (0.2 s): the
     # page comes back long before a write would have given up.
     busy_app = patient_app
-    with busy_app.app_context():
-        reader = make_person(db.session)
-        thread = make_thread(db.session, make_category(db.session), title="Busy thread")
-        db.session.commit()
-        reader_id, thread_id = reader.id, thread.id
-    browser = Browser(busy_app.test_client())
-    with busy_app.app_context():
-        sign_in(browser, db.session.get(type(reader), reader_id))
+    browser, thread_id, reader_id = signed_in_reader_of_a_new_thread(busy_app, "Busy thread")
 
     with marker_locked(busy_app, thread_id, reader_id):
         started = time.monotonic()
