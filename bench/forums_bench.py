@@ -63,6 +63,7 @@ from benchkit import (
     signed_in,
     sqlite_database,
     time_page,
+    vacuum_analyze,
 )
 from sqlalchemy import func, insert, select, text, update
 
@@ -290,12 +291,6 @@ def check(session) -> None:
     visible = session.scalar(select(func.count()).select_from(Post)
                              .where(Post.deleted_at.is_(None), Post.hidden_at.is_(None)))
     assert session.scalar(text(f"SELECT count(*) FROM {table}")) == visible
-
-
-def vacuum_analyze(engine) -> None:
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE"))
 
 
 # Measuring

@@ -37,7 +37,6 @@ import platform
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchkit import time_page, vacuum_analyze  # noqa: E402
 from deploy.stack import free_port, wait_for_port  # noqa: E402
 
 FULL = {"members": 50_000, "events": 10_000, "rsvps": 200_000, "threads": 20_000, "posts": 400_000}
@@ -181,17 +181,6 @@ def built_sizes(app) -> dict[str, int]:
             "posts": count(Post)}
 
 
-def analyse(engine) -> None:
-    """On PostgreSQL, gather the planner's statistics, as autovacuum does some minutes after
-    a load this size: measured before it, pages would show the plans of an empty database."""
-    if engine.dialect.name != "postgresql":
-        return
-    from sqlalchemy import text
-
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE"))
-
-
 # Serving and measuring
 
 
@@ -275,18 +264,12 @@ def key_pages(app) -> list[tuple[str, str]]:
 
 
 def in_process(app, path: str, cookie: str, runs: int = 200) -> float:
+    """The p50 in milliseconds of ``path`` through the Flask test client, no server between."""
     client = app.test_client()
-    headers = {"Cookie": cookie} if cookie else {}
-    for _ in range(10):
-        client.get(path, headers=headers)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(path, headers=headers)
-        response.get_data()
-        times.append(time.perf_counter() - started)
-    assert response.status_code == 200
-    return statistics.median(times) * 1000
+    if cookie:
+        name, _, value = cookie.partition("=")
+        client.set_cookie(name, value)
+    return time_page(path, client, path, runs).median_ms
 
 
 def measure(app, database_url: str, seconds: int, out) -> None:
@@ -351,7 +334,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as instance:
         app = create_app({"ENV_NAME": "testing", "TESTING": True, "SECRET_KEY": environment("", 0)["SECRET_KEY"],
                           "DATABASE_URL": database_url, "RATELIMIT_ENABLED": False, "BASE_URL": "http://bench",
-                          "SERVER_NAME": None, "MAIL_IN_PROCESS": False}, instance_path=instance)
+                          "SERVER_NAME": None, "MAIL_IN_PROCESS": False, "EXPOSE_QUERY_COUNT": True},
+                         instance_path=instance)
         with app.app_context():
             if options.rebuild:
                 schema.downgrade(db.engine, "base")
@@ -367,7 +351,7 @@ def main() -> int:
                 have = built_sizes(app)
             out(f"Data: {', '.join(f'{count:,} {name}' for name, count in have.items())}")
             db.session.remove()
-            analyse(db.engine)
+            vacuum_analyze(db.engine)
             measure(app, database_url, options.seconds, out)
     return 0
 
